@@ -1,0 +1,320 @@
+namespace CommitmentTracker.Domain.Commitments;
+
+/// <summary>A promise: ours to the customer, or the customer's to us. Status follows its milestones.</summary>
+public sealed class Commitment
+{
+    private readonly List<Milestone> _milestones = [];
+    private readonly List<PromisedDateChange> _dateHistory = [];
+
+    private Commitment() { }
+
+    internal Commitment(Guid dealId, CommitmentDraft draft, LeadTimes leadTimes, bool isLateAddition, string createdBy, DateTimeOffset now, DateOnly today)
+    {
+        Guard.Defined(draft.Direction, "Direction");
+        Guard.Defined(draft.Kind, "Kind");
+        Guard.Defined(draft.Department, "Department");
+        if (draft.Direction == CommitmentDirection.Theirs && draft.Department != Department.Customer)
+            throw new DomainException("A commitment of the customer's belongs to the Customer department.");
+        if (draft.Direction == CommitmentDirection.Ours && draft.Department == Department.Customer)
+            throw new DomainException("A commitment of ours belongs to one of our departments, not Customer.");
+        if (draft.PromisedDate < today)
+            throw new DomainException("The promised date cannot be in the past.");
+        if (draft.NeedDate is { } need && need < today)
+            throw new DomainException("The customer's need date cannot be in the past.");
+
+        Id = Guid.NewGuid();
+        DealId = dealId;
+        Direction = draft.Direction;
+        Kind = draft.Kind;
+        Description = Guard.Required(draft.Description, "Description", FieldLengths.Text);
+        OwnerId = Guard.Required(draft.OwnerId, "Owner", FieldLengths.UserId);
+        Department = draft.Department;
+        PromisedDate = draft.PromisedDate;
+        OriginalPromisedDate = draft.PromisedDate;
+        NeedDate = draft.NeedDate;
+        Status = CommitmentStatus.Open;
+        IsLateAddition = isLateAddition;
+        CreatedAt = now;
+        CreatedBy = createdBy;
+
+        var reason = Guard.Optional(draft.AggressiveReason, "Reason for the aggressive date", FieldLengths.Text);
+        IsAggressive = Direction == CommitmentDirection.Ours && leadTimes.IsAggressive(Kind, PromisedDate, today);
+        (AggressiveApproval, AggressiveReason) = IsAggressive
+            ? reason is null ? (AggressiveApproval.Pending, null) : (AggressiveApproval.ReasonGiven, reason)
+            : (AggressiveApproval.NotNeeded, (string?)null);
+    }
+
+    public Guid Id { get; private set; }
+    public Guid DealId { get; private set; }
+    public CommitmentDirection Direction { get; private set; }
+    public CommitmentKind Kind { get; private set; }
+    public string Description { get; private set; } = "";
+    public string OwnerId { get; private set; } = "";
+    public Department Department { get; private set; }
+
+    /// <summary>What we told the customer (the current agreed date).</summary>
+    public DateOnly PromisedDate { get; private set; }
+
+    /// <summary>The date first promised, before any renegotiation.</summary>
+    public DateOnly OriginalPromisedDate { get; private set; }
+
+    /// <summary>The customer's real deadline, when known.</summary>
+    public DateOnly? NeedDate { get; private set; }
+
+    public CustomerAcknowledgement? Acknowledgement { get; private set; }
+    public CommitmentStatus Status { get; private set; }
+    public DateOnly? CompletedOn { get; private set; }
+    public CustomerAcceptance? Acceptance { get; private set; }
+    public string? WaivedReason { get; private set; }
+    public string? WaivedBy { get; private set; }
+    public DateTimeOffset? WaivedAt { get; private set; }
+    public bool IsLateAddition { get; private set; }
+    public bool IsAggressive { get; private set; }
+    public AggressiveApproval AggressiveApproval { get; private set; }
+    public string? AggressiveReason { get; private set; }
+    public string? AggressiveDecidedBy { get; private set; }
+    public DateTimeOffset? AggressiveDecidedAt { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public string CreatedBy { get; private set; } = "";
+
+    public IReadOnlyList<Milestone> Milestones => _milestones;
+
+    /// <summary>Every date this promise ever had, oldest first.</summary>
+    public IReadOnlyList<PromisedDateChange> DateHistory => _dateHistory;
+
+    public int? BufferDays => Buffer.Days(PromisedDate, NeedDate);
+    public string? BufferWarning => Buffer.Warning(PromisedDate, NeedDate);
+
+    /// <summary>Days the promise has slipped through renegotiation.</summary>
+    public int SlipDays => PromisedDate.DayNumber - OriginalPromisedDate.DayNumber;
+
+    public bool IsClosed => Status is CommitmentStatus.Kept or CommitmentStatus.KeptLate or CommitmentStatus.Waived;
+
+    /// <summary>Ours, finished in a way that lets the deal be called delivered.</summary>
+    public bool SatisfiesDelivery => Status switch
+    {
+        CommitmentStatus.Waived => true,
+        CommitmentStatus.Kept or CommitmentStatus.KeptLate => Kind != CommitmentKind.Outcome || Acceptance is not null,
+        _ => false,
+    };
+
+    public void Describe(string description, string ownerId, DateOnly? needDate)
+    {
+        EnsureNotClosed();
+        var text = Guard.Required(description, "Description", FieldLengths.Text);
+        OwnerId = Guard.Required(ownerId, "Owner", FieldLengths.UserId);
+        Description = text;
+        NeedDate = needDate;
+    }
+
+    public void RecordAcknowledgement(CustomerAcknowledgement acknowledgement, DateTimeOffset now)
+    {
+        Guard.Required(acknowledgement.ContactName, "Who acknowledged", FieldLengths.Name);
+        if (acknowledgement.At > now.AddMinutes(5))
+            throw new DomainException("An acknowledgement cannot be dated in the future.");
+        Acknowledgement = acknowledgement;
+    }
+
+    public void ApproveAggressiveDate(string managerId, DateTimeOffset now)
+    {
+        if (AggressiveApproval != AggressiveApproval.Pending)
+            throw new DomainException("This promise is not waiting for approval.");
+        AggressiveApproval = AggressiveApproval.Approved;
+        AggressiveDecidedBy = managerId;
+        AggressiveDecidedAt = now;
+    }
+
+    public void RejectAggressiveDate(string managerId, string reason, DateTimeOffset now)
+    {
+        if (AggressiveApproval != AggressiveApproval.Pending)
+            throw new DomainException("This promise is not waiting for approval.");
+        AggressiveReason = Guard.Required(reason, "Reason for rejecting", FieldLengths.Text);
+        AggressiveApproval = AggressiveApproval.Rejected;
+        AggressiveDecidedBy = managerId;
+        AggressiveDecidedAt = now;
+    }
+
+    /// <summary>Agrees a new promised date with the customer before the old one passed; the old date stays in the history.</summary>
+    public void Renegotiate(DateOnly newDate, string agreedWith, DateTimeOffset agreedAt, string reason, string byUserId, DateTimeOffset now, DateOnly today)
+    {
+        if (Status != CommitmentStatus.Open)
+            throw new DomainException(Status == CommitmentStatus.Broken
+                ? "The promised date has already passed: this promise is broken. Agree a new date before the old one passes."
+                : $"A {StatusLabel(Status)} promise cannot be renegotiated.");
+        if (today > PromisedDate)
+            throw new DomainException("The promised date has already passed; a renegotiation must be agreed before it.");
+        if (newDate == PromisedDate)
+            throw new DomainException("The new date is the same as the current promised date.");
+        if (newDate < today)
+            throw new DomainException("The new promised date cannot be in the past.");
+        var with = Guard.Required(agreedWith, "Who agreed the new date", FieldLengths.Name);
+        var why = Guard.Required(reason, "Reason", FieldLengths.Text);
+        if (agreedAt > now.AddMinutes(5))
+            throw new DomainException("The agreement cannot be dated in the future.");
+        _dateHistory.Add(new PromisedDateChange(Id, PromisedDate, newDate, with, agreedAt, why, byUserId, now));
+        PromisedDate = newDate;
+    }
+
+    public void Waive(string reason, string byUserId, DateTimeOffset now)
+    {
+        EnsureNotClosed();
+        WaivedReason = Guard.Required(reason, "Reason for waiving", FieldLengths.Text);
+        WaivedBy = byUserId;
+        WaivedAt = now;
+        Status = CommitmentStatus.Waived;
+    }
+
+    /// <summary>Marks a promise without milestones done on the given date.</summary>
+    public void Complete(DateOnly completedOn, DateOnly today, CustomerAcceptance? acceptance = null)
+    {
+        EnsureNotClosed();
+        if (_milestones.Count > 0)
+            throw new DomainException("This promise is completed through its milestones: finish the last one.");
+        if (completedOn > today)
+            throw new DomainException("A completion date cannot be in the future.");
+        if (Kind == CommitmentKind.Outcome && Direction == CommitmentDirection.Ours && acceptance is null)
+            throw new DomainException("An outcome promise is done only when the customer confirms the result was reached.");
+        Acceptance = acceptance;
+        SetCompleted(completedOn);
+    }
+
+    /// <summary>Moves an open promise whose date passed to Broken; returns whether it changed.</summary>
+    public bool RefreshStatus(DateOnly today)
+    {
+        var before = Status;
+        if (Status == CommitmentStatus.Waived)
+            return false;
+        if (_milestones.Count > 0)
+        {
+            var done = _milestones.Where(m => m.Status == MilestoneStatus.Done).ToList();
+            if (done.Count > 0 && _milestones.All(m => m.IsFinished))
+            {
+                var acceptance = _milestones.LastOrDefault(m => m.IsCustomerAcceptance)?.Acceptance;
+                if (Kind != CommitmentKind.Outcome || Direction == CommitmentDirection.Theirs || acceptance is not null)
+                {
+                    // A copy: an owned value must not be shared between the milestone and the promise.
+                    Acceptance = acceptance is null ? null : acceptance with { };
+                    SetCompleted(done.Max(m => m.CompletedOn!.Value));
+                    return Status != before;
+                }
+            }
+            CompletedOn = null;
+            Acceptance = null;
+            Status = CommitmentStatus.Open;
+        }
+        if (Status is CommitmentStatus.Open or CommitmentStatus.Broken)
+            Status = today > PromisedDate ? CommitmentStatus.Broken : CommitmentStatus.Open;
+        return Status != before;
+    }
+
+    public Milestone AddMilestone(string title, string? assigneeId, DateOnly plannedDate, bool isCustomerAcceptance = false)
+    {
+        EnsureNotClosed();
+        if (isCustomerAcceptance && _milestones.Any(m => m.IsCustomerAcceptance))
+            throw new DomainException("This promise already has a customer-acceptance milestone.");
+        if (!isCustomerAcceptance && Kind == CommitmentKind.Outcome && _milestones.Any(m => m.IsCustomerAcceptance))
+        {
+            // Customer acceptance stays last on an outcome promise: insert before it.
+            var acceptance = _milestones.Single(m => m.IsCustomerAcceptance);
+            var inserted = new Milestone(Id, acceptance.Position, title, assigneeId, plannedDate, false);
+            acceptance.Position++;
+            _milestones.Insert(_milestones.IndexOf(acceptance), inserted);
+            return inserted;
+        }
+        var milestone = new Milestone(Id, _milestones.Count + 1, title, assigneeId, plannedDate, isCustomerAcceptance);
+        _milestones.Add(milestone);
+        return milestone;
+    }
+
+    public void PlanMilestone(Guid milestoneId, string title, string? assigneeId, DateOnly plannedDate) =>
+        FindMilestone(milestoneId).Plan(title, assigneeId, plannedDate);
+
+    public void RemoveMilestone(Guid milestoneId, DateOnly today)
+    {
+        var milestone = FindMilestone(milestoneId);
+        if (milestone.Updates.Count > 0)
+            throw new DomainException($"\"{milestone.Title}\" has recorded updates; skip it with a reason instead of removing it.");
+        _milestones.Remove(milestone);
+        Renumber();
+        RefreshStatus(today);
+    }
+
+    public void MoveMilestone(Guid milestoneId, int newPosition)
+    {
+        var milestone = FindMilestone(milestoneId);
+        if (newPosition < 1 || newPosition > _milestones.Count)
+            throw new DomainException("That position is outside the plan.");
+        if (Kind == CommitmentKind.Outcome && _milestones.Any(m => m.IsCustomerAcceptance)
+            && (milestone.IsCustomerAcceptance ? newPosition != _milestones.Count : newPosition == _milestones.Count))
+            throw new DomainException("The customer's acceptance is the last step of an outcome promise.");
+        _milestones.Remove(milestone);
+        _milestones.Insert(newPosition - 1, milestone);
+        Renumber();
+    }
+
+    /// <summary>Records a milestone update (status, forecast, note) and lets the promise's status follow.</summary>
+    public void UpdateMilestone(Guid milestoneId, MilestoneChange change, string byUserId, DateTimeOffset now, DateOnly today)
+    {
+        if (Status == CommitmentStatus.Waived)
+            throw new DomainException("This promise was waived; its milestones are closed.");
+        FindMilestone(milestoneId).Apply(change, byUserId, now, today);
+        RefreshStatus(today);
+    }
+
+    public Milestone FindMilestone(Guid milestoneId) =>
+        _milestones.FirstOrDefault(m => m.Id == milestoneId)
+        ?? throw new DomainException("That milestone does not belong to this promise.");
+
+    public static string StatusLabel(CommitmentStatus status) => status switch
+    {
+        CommitmentStatus.KeptLate => "kept late",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    private void SetCompleted(DateOnly completedOn)
+    {
+        CompletedOn = completedOn;
+        Status = completedOn <= PromisedDate ? CommitmentStatus.Kept : CommitmentStatus.KeptLate;
+    }
+
+    private void Renumber()
+    {
+        for (var i = 0; i < _milestones.Count; i++)
+            _milestones[i].Position = i + 1;
+    }
+
+    private void EnsureNotClosed()
+    {
+        if (IsClosed)
+            throw new DomainException($"This promise is {StatusLabel(Status)}; it can no longer be changed.");
+    }
+}
+
+/// <summary>A renegotiated promised date: the old and new date, agreed with whom and when.</summary>
+public sealed class PromisedDateChange
+{
+    private PromisedDateChange() { }
+
+    internal PromisedDateChange(Guid commitmentId, DateOnly oldDate, DateOnly newDate, string agreedWith, DateTimeOffset agreedAt, string reason, string byUserId, DateTimeOffset at)
+    {
+        Id = Guid.NewGuid();
+        CommitmentId = commitmentId;
+        OldDate = oldDate;
+        NewDate = newDate;
+        AgreedWith = agreedWith;
+        AgreedAt = agreedAt;
+        Reason = reason;
+        ByUserId = byUserId;
+        At = at;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid CommitmentId { get; private set; }
+    public DateOnly OldDate { get; private set; }
+    public DateOnly NewDate { get; private set; }
+    public string AgreedWith { get; private set; } = "";
+    public DateTimeOffset AgreedAt { get; private set; }
+    public string Reason { get; private set; } = "";
+    public string ByUserId { get; private set; } = "";
+    public DateTimeOffset At { get; private set; }
+}

@@ -1,0 +1,14 @@
+using CommitmentTracker.Web.Security;
+
+namespace CommitmentTracker.Web.Features;
+
+/// <summary>Registers the feature services, one per capability.</summary>
+public static class FeatureServiceCollectionExtensions
+{
+    public static IServiceCollection AddFeatures(this IServiceCollection services)
+    {
+        services.AddScoped<ActorAccessor>();
+        services.AddScoped<Deals.DealsService>();
+        return services;
+    }
+}

@@ -1,0 +1,76 @@
+using CommitmentTracker.Domain;
+using CommitmentTracker.Domain.Accounts;
+using CommitmentTracker.Domain.Checklists;
+using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Domain.Communications;
+using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Domain.Risks;
+using CommitmentTracker.Domain.Teams;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommitmentTracker.Web.Persistence;
+
+/// <summary>The one database of the product: Identity and the domain model, on PostgreSQL.</summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+{
+    /// <summary>Name of the shadow property mapped to PostgreSQL's xmin, the optimistic concurrency token.</summary>
+    public const string Version = "RowVersion";
+
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<Deal> Deals => Set<Deal>();
+    public DbSet<Commitment> Commitments => Set<Commitment>();
+    public DbSet<Milestone> Milestones => Set<Milestone>();
+    public DbSet<MilestoneUpdate> MilestoneUpdates => Set<MilestoneUpdate>();
+    public DbSet<PromisedDateChange> PromisedDateChanges => Set<PromisedDateChange>();
+    public DbSet<DealChecklistItem> DealChecklistItems => Set<DealChecklistItem>();
+    public DbSet<Touchpoint> Touchpoints => Set<Touchpoint>();
+    public DbSet<DealStageChange> DealStageChanges => Set<DealStageChange>();
+    public DbSet<SharedRisk> SharedRisks => Set<SharedRisk>();
+    public DbSet<ChecklistTemplate> ChecklistTemplates => Set<ChecklistTemplate>();
+    public DbSet<CommunicationEntry> CommunicationEntries => Set<CommunicationEntry>();
+    public DbSet<RiskLibraryEntry> RiskLibrary => Set<RiskLibraryEntry>();
+    public DbSet<LeadTime> LeadTimes => Set<LeadTime>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        builder.Entity<AppUser>(user =>
+        {
+            user.Property(u => u.DisplayName).HasMaxLength(FieldLengths.Name);
+            user.HasIndex(u => u.TeamId);
+        });
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefuseChangesToRecords();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefuseChangesToRecords();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>The communication log and histories are append-only: what was said is a record the company stands behind.</summary>
+    private void RefuseChangesToRecords()
+    {
+        var changed = ChangeTracker.Entries()
+            .Where(e => e.State is EntityState.Modified or EntityState.Deleted)
+            .FirstOrDefault(e => e.Entity is CommunicationEntry or MilestoneUpdate or PromisedDateChange or DealStageChange);
+        if (changed is not null)
+            throw new InvalidOperationException($"{changed.Entity.GetType().Name} records are append-only; write a new entry instead.");
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name: readable in SQL and safe against reordering.
+        foreach (var enumType in typeof(DomainException).Assembly.GetTypes().Where(t => t.IsEnum))
+            configurationBuilder.Properties(enumType).HaveConversion<string>().HaveMaxLength(40);
+    }
+}

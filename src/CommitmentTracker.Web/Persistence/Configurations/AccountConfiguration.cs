@@ -1,0 +1,44 @@
+using CommitmentTracker.Domain;
+using CommitmentTracker.Domain.Accounts;
+using CommitmentTracker.Domain.Teams;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CommitmentTracker.Web.Persistence.Configurations;
+
+internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
+{
+    public void Configure(EntityTypeBuilder<Account> builder)
+    {
+        builder.Property(a => a.Name).HasMaxLength(FieldLengths.Name);
+        builder.Property(a => a.Industry).HasMaxLength(FieldLengths.ShortText);
+        builder.HasIndex(a => a.Name);
+        builder.HasMany(a => a.Contacts).WithOne().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasXminVersion();
+    }
+}
+
+internal sealed class ContactConfiguration : IEntityTypeConfiguration<Contact>
+{
+    public void Configure(EntityTypeBuilder<Contact> builder)
+    {
+        builder.Property(c => c.Name).HasMaxLength(FieldLengths.Name);
+        builder.Property(c => c.Email).HasMaxLength(FieldLengths.Name);
+        builder.Property(c => c.Phone).HasMaxLength(FieldLengths.ShortText);
+        builder.HasIndex(c => new { c.AccountId, c.Name }).IsUnique();
+        builder.HasXminVersion();
+    }
+}
+
+internal sealed class TeamConfiguration : IEntityTypeConfiguration<Team>
+{
+    public void Configure(EntityTypeBuilder<Team> builder)
+    {
+        builder.Property(t => t.Name).HasMaxLength(FieldLengths.Name);
+        builder.Property(t => t.ManagerId).HasMaxLength(FieldLengths.UserId);
+        builder.HasIndex(t => t.Name).IsUnique();
+        builder.HasIndex(t => t.ManagerId);
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(t => t.ManagerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasXminVersion();
+    }
+}

@@ -1,0 +1,95 @@
+using CommitmentTracker.Domain;
+using CommitmentTracker.Domain.Commitments;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CommitmentTracker.Web.Persistence.Configurations;
+
+internal sealed class CommitmentConfiguration : IEntityTypeConfiguration<Commitment>
+{
+    public void Configure(EntityTypeBuilder<Commitment> builder)
+    {
+        builder.Property(c => c.Description).HasMaxLength(FieldLengths.Text);
+        builder.Property(c => c.OwnerId).HasMaxLength(FieldLengths.UserId);
+        builder.Property(c => c.CreatedBy).HasMaxLength(FieldLengths.UserId);
+        builder.Property(c => c.WaivedReason).HasMaxLength(FieldLengths.Text);
+        builder.Property(c => c.WaivedBy).HasMaxLength(FieldLengths.UserId);
+        builder.Property(c => c.AggressiveReason).HasMaxLength(FieldLengths.Text);
+        builder.Property(c => c.AggressiveDecidedBy).HasMaxLength(FieldLengths.UserId);
+        builder.OwnsOne(c => c.Acknowledgement, ack =>
+        {
+            ack.Property(a => a.ContactName).HasColumnName("ack_contact").HasMaxLength(FieldLengths.Name);
+            ack.Property(a => a.At).HasColumnName("ack_at");
+            ack.Property(a => a.Channel).HasColumnName("ack_channel");
+        });
+        builder.OwnsOne(c => c.Acceptance, acc =>
+        {
+            acc.Property(a => a.ConfirmedBy).HasColumnName("acceptance_by").HasMaxLength(FieldLengths.Name);
+            acc.Property(a => a.ConfirmedOn).HasColumnName("acceptance_on");
+            acc.Property(a => a.Channel).HasColumnName("acceptance_channel");
+        });
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasMany(c => c.Milestones).WithOne().HasForeignKey(m => m.CommitmentId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(c => c.DateHistory).WithOne().HasForeignKey(h => h.CommitmentId).OnDelete(DeleteBehavior.Cascade);
+
+        builder.HasIndex(c => new { c.DealId, c.PromisedDate });
+        // Promises due soon for an owner; approvals waiting for a manager.
+        builder.HasIndex(c => new { c.OwnerId, c.Status, c.PromisedDate });
+        builder.HasIndex(c => c.AggressiveApproval).HasFilter("aggressive_approval = 'Pending'");
+        builder.HasXminVersion();
+    }
+}
+
+internal sealed class MilestoneConfiguration : IEntityTypeConfiguration<Milestone>
+{
+    public void Configure(EntityTypeBuilder<Milestone> builder)
+    {
+        builder.Property(m => m.Title).HasMaxLength(FieldLengths.Title);
+        builder.Property(m => m.AssigneeId).HasMaxLength(FieldLengths.UserId);
+        builder.Property(m => m.StatusReason).HasMaxLength(FieldLengths.Text);
+        builder.Property(m => m.LastUpdatedBy).HasMaxLength(FieldLengths.UserId);
+        builder.OwnsOne(m => m.Acceptance, acc =>
+        {
+            acc.Property(a => a.ConfirmedBy).HasColumnName("acceptance_by").HasMaxLength(FieldLengths.Name);
+            acc.Property(a => a.ConfirmedOn).HasColumnName("acceptance_on");
+            acc.Property(a => a.Channel).HasColumnName("acceptance_channel");
+        });
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(m => m.AssigneeId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasMany(m => m.Updates).WithOne().HasForeignKey(u => u.MilestoneId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(m => new { m.CommitmentId, m.Position });
+        // The fulfilment queue: by assignee and status, by due date.
+        builder.HasIndex(m => new { m.AssigneeId, m.Status, m.PlannedDate });
+        builder.HasIndex(m => new { m.Status, m.PlannedDate });
+        builder.HasXminVersion();
+    }
+}
+
+internal sealed class MilestoneUpdateConfiguration : IEntityTypeConfiguration<MilestoneUpdate>
+{
+    public void Configure(EntityTypeBuilder<MilestoneUpdate> builder)
+    {
+        builder.Property(u => u.ByUserId).HasMaxLength(FieldLengths.UserId);
+        builder.Property(u => u.Note).HasMaxLength(FieldLengths.Text);
+        builder.HasIndex(u => new { u.MilestoneId, u.At });
+    }
+}
+
+internal sealed class PromisedDateChangeConfiguration : IEntityTypeConfiguration<PromisedDateChange>
+{
+    public void Configure(EntityTypeBuilder<PromisedDateChange> builder)
+    {
+        builder.Property(h => h.AgreedWith).HasMaxLength(FieldLengths.Name);
+        builder.Property(h => h.Reason).HasMaxLength(FieldLengths.Text);
+        builder.Property(h => h.ByUserId).HasMaxLength(FieldLengths.UserId);
+        builder.HasIndex(h => new { h.CommitmentId, h.At });
+    }
+}
+
+internal sealed class LeadTimeConfiguration : IEntityTypeConfiguration<LeadTime>
+{
+    public void Configure(EntityTypeBuilder<LeadTime> builder)
+    {
+        builder.HasKey(l => l.Kind);
+        builder.HasXminVersion();
+    }
+}

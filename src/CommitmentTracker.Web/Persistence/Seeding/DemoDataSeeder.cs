@@ -1,0 +1,269 @@
+using CommitmentTracker.Domain;
+using CommitmentTracker.Domain.Accounts;
+using CommitmentTracker.Domain.Checklists;
+using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Domain.Communications;
+using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Domain.Teams;
+using CommitmentTracker.Web.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CommitmentTracker.Web.Persistence.Seeding;
+
+/// <summary>
+/// A believable demo company seeded on first start: two teams, one user per role, accounts with contacts,
+/// deals in every stage, promises of both directions and milestones, some late or drifting. History is
+/// replayed through the domain with past clocks, so every rule holds for the demo data too.
+/// </summary>
+public sealed class DemoDataSeeder(
+    IDbContextFactory<AppDbContext> dbFactory,
+    UserManager<AppUser> users,
+    IOptions<DemoDataOptions> options,
+    TimeProvider clock,
+    ILogger<DemoDataSeeder> logger)
+{
+    public const string RepEmail = "rep@demo.local";
+
+    private static readonly TimeSpan WorkingHour = TimeSpan.FromHours(10);
+
+    public async Task SeedAsync(CancellationToken cancellationToken = default)
+    {
+        if (!options.Value.Enabled)
+            return;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // Deals are written in one final save: their presence means the demo company is complete.
+        if (await db.Deals.AnyAsync(cancellationToken))
+            return;
+
+        // Users and teams are found or created, so a start that failed half-way is completed by the next.
+        var north = await TeamAsync(db, "North", cancellationToken);
+        var south = await TeamAsync(db, "South", cancellationToken);
+
+        var rep = await CreateUserAsync(RepEmail, "Rita Reyes", AppRoles.Rep, north.Id, Department.Sales);
+        var manager = await CreateUserAsync("manager@demo.local", "Marco Mancini", AppRoles.Manager, north.Id, Department.Sales);
+        var service = await CreateUserAsync("service@demo.local", "Sam Okafor", AppRoles.Service, null, Department.Service);
+        var fulfilment = await CreateUserAsync("fulfilment@demo.local", "Femi Adeyemi", AppRoles.Service, null, Department.Fulfilment);
+        await CreateUserAsync("admin@demo.local", "Ada Novak", AppRoles.Admin, null, null);
+        var rep2 = await CreateUserAsync("rep2@demo.local", "Ravi Patel", AppRoles.Rep, south.Id, Department.Sales);
+        var manager2 = await CreateUserAsync("manager2@demo.local", "Mia Lindqvist", AppRoles.Manager, south.Id, Department.Sales);
+        north.AppointManager(manager.Id);
+        south.AppointManager(manager2.Id);
+
+        var template = await db.ChecklistTemplates.SingleAsync(t => t.IsActive, cancellationToken);
+        var leadTimes = LeadTime.ToPolicy(await db.LeadTimes.ToListAsync(cancellationToken));
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var story = new Story(db, template, leadTimes, today);
+
+        var northwind = story.Account("Northwind Logistics", "Logistics", ("Hannah Berg", ContactRole.Buyer, true), ("Tom Weller", ContactRole.BuyersBoss, false));
+        var contoso = story.Account("Contoso Manufacturing", "Manufacturing", ("Priya Shah", ContactRole.Buyer, false), ("Luis Ortega", ContactRole.User, false));
+        var fabrikam = story.Account("Fabrikam Foods", "Food processing", ("Grace Kim", ContactRole.Approver, true));
+        var tailspin = story.Account("Tailspin Clinics", "Healthcare", ("Oliver Grant", ContactRole.Buyer, false));
+        var adatum = story.Account("Adatum Retail", "Retail", ("Nora Fischer", ContactRole.Buyer, false));
+        var litware = story.Account("Litware Energy", "Energy", ("Ken Adams", ContactRole.Buyer, true), ("Sofia Rossi", ContactRole.User, false));
+        var woodgrove = story.Account("Woodgrove Bank", "Finance", ("Ian Clarke", ContactRole.Buyer, false));
+        var proseware = story.Account("Proseware Labs", "Research", ("Amara Osei", ContactRole.Approver, true));
+
+        // 1. Ordered, on its way, one milestone drifting and the customer's site survey overdue.
+        var scanners = story.Deal(northwind, "Warehouse scanners rollout", rep, 184_000m, "Pick rate up from 90 to 120 lines an hour in both warehouses before peak season.", daysAgo: 30);
+        var delivery = story.Ours(scanners, CommitmentKind.Delivery, "Deliver 120 handheld scanners configured for the WMS", service, Department.Fulfilment, promisedIn: 12, needIn: 20);
+        story.Ours(scanners, CommitmentKind.Installation, "Install charging racks in both warehouses", service, Department.Service, promisedIn: 20, needIn: 24);
+        story.Ours(scanners, CommitmentKind.Training, "Train 40 pickers and 4 supervisors", rep, Department.Sales, promisedIn: 26, needIn: 28);
+        story.Theirs(scanners, "Give the installer access to both sites for a Wi-Fi survey", "Hannah Berg", promisedIn: -4, needIn: -2, madeDaysAgo: 30);
+        story.Plan(delivery, fulfilment, ("Order scanners from supplier", -20, MilestoneStatus.Done, 0), ("Configure WMS profiles", -8, MilestoneStatus.InProgress, -4), ("Ship to both sites", -2, MilestoneStatus.NotStarted, null), ("Customer acceptance", 0, MilestoneStatus.NotStarted, null));
+        story.AnswerChecklist(scanners, all: true);
+        story.Order(scanners, "PO-NW-44812", daysAgo: 22);
+        story.Log(scanners, CommunicationChannel.Phone, CommunicationDirection.ToCustomer, "Hannah Berg", "Walked through the road to delivery: order, configure, ship, install, train.", daysAgo: 25);
+
+        // 2. Verbal: checklist half done, an aggressive promise waiting for the manager.
+        var pilot = story.Deal(contoso, "Line monitoring pilot", rep, 46_500m, "See unplanned stops on line 3 within a minute, instead of at the shift report.", daysAgo: 9);
+        story.Ours(pilot, CommitmentKind.Installation, "Install 12 vibration sensors on line 3", service, Department.Service, promisedIn: 10, needIn: 14);
+        story.Ours(pilot, CommitmentKind.Outcome, "Stops on line 3 visible on the dashboard within 60 seconds", rep, Department.Product, promisedIn: 45, needIn: 60);
+        story.Theirs(pilot, "Name a maintenance lead for the pilot", "Priya Shah", promisedIn: 3, needIn: 5, madeDaysAgo: 9);
+        story.AnswerChecklist(pilot, all: false);
+
+        // 3. Delivered: everything kept, the outcome accepted; payment pending.
+        var sensors = story.Deal(fabrikam, "Cold-chain sensors", rep, 72_000m, "No spoiled batches from undetected temperature drift in the cold store.", daysAgo: 70);
+        var coldDelivery = story.Ours(sensors, CommitmentKind.Delivery, "Deliver 60 temperature sensors", fulfilment, Department.Fulfilment, promisedIn: -40, needIn: -35, madeDaysAgo: 70);
+        var coldOutcome = story.Ours(sensors, CommitmentKind.Outcome, "Temperature drift alarms reach the shift lead within 5 minutes", rep, Department.Product, promisedIn: -12, needIn: -5, madeDaysAgo: 70);
+        story.AnswerChecklist(sensors, all: true);
+        story.Order(sensors, "PO-FAB-2207", daysAgo: 62);
+        story.Plan(coldDelivery, fulfilment, ("Pick and test sensors", -10, MilestoneStatus.Done, -12), ("Ship", -2, MilestoneStatus.Done, -2), ("Customer acceptance", 0, MilestoneStatus.Done, -1));
+        story.Plan(coldOutcome, service, ("Configure alarm routing", -14, MilestoneStatus.Done, -16), ("Customer acceptance", 0, MilestoneStatus.Done, -1));
+        story.Deliver(sensors, daysAgo: 10);
+
+        // 4. Paid.
+        var booking = story.Deal(tailspin, "Clinic booking system", rep, 38_900m, "Patients book online and no-shows drop by a third.", daysAgo: 120);
+        var bookingTraining = story.Ours(booking, CommitmentKind.Training, "Train the front-desk staff of 3 clinics", rep, Department.Sales, promisedIn: -90, needIn: -85, madeDaysAgo: 120);
+        story.AnswerChecklist(booking, all: true);
+        story.Order(booking, "PO-TSC-0091", daysAgo: 112);
+        story.Plan(bookingTraining, service, ("Prepare training material", -10, MilestoneStatus.Done, -10), ("Hold sessions", 0, MilestoneStatus.Done, 2));
+        story.Deliver(booking, daysAgo: 80);
+        story.Pay(booking, "PAY-55120", daysAgo: 50);
+
+        // 5. Lost to a competitor.
+        var pos = story.Deal(adatum, "Point-of-sale upgrade", rep, 120_000m, "Checkout time per basket under 40 seconds in all 28 stores.", daysAgo: 45);
+        story.Lose(pos, LostReason.WentToCompetitor, "Chose a bundle with their payment provider.", daysAgo: 30);
+
+        // 6. Late: the delivery date passed with a blocked milestone.
+        var telematics = story.Deal(litware, "Fleet telematics", rep, 96_400m, "Every field van located live, and fuel use per route reported weekly.", daysAgo: 50);
+        var vans = story.Ours(telematics, CommitmentKind.Delivery, "Deliver and fit trackers in 85 vans", fulfilment, Department.Fulfilment, promisedIn: -3, needIn: 4, madeDaysAgo: 50);
+        story.Theirs(telematics, "Bring vans to the depot in batches of 10", "Ken Adams", promisedIn: -6, needIn: -6, madeDaysAgo: 50);
+        story.Plan(vans, fulfilment, ("Order trackers", -30, MilestoneStatus.Done, -28), ("Fit trackers in batches", -5, MilestoneStatus.Blocked, 6), ("Customer acceptance", 0, MilestoneStatus.NotStarted, null));
+        story.AnswerChecklist(telematics, all: true);
+        story.Order(telematics, "PO-LIT-7781", daysAgo: 44);
+
+        // Team South.
+        var branches = story.Deal(woodgrove, "Branch queue kiosks", rep2, 58_300m, "Average wait in the 6 busiest branches under 8 minutes.", daysAgo: 20);
+        var kiosks = story.Ours(branches, CommitmentKind.Installation, "Install 18 kiosks in 6 branches", service, Department.Service, promisedIn: 15, needIn: 25);
+        story.Plan(kiosks, service, ("Order kiosks", -20, MilestoneStatus.Done, -21), ("Install branch by branch", -3, MilestoneStatus.InProgress, null), ("Customer acceptance", 0, MilestoneStatus.NotStarted, null));
+        story.AnswerChecklist(branches, all: true);
+        story.Order(branches, "PO-WGB-3310", daysAgo: 14);
+        var lims = story.Deal(proseware, "Lab data platform", rep2, 142_000m, "Every assay result traceable to its sample in one search.", daysAgo: 6);
+        story.Ours(lims, CommitmentKind.Delivery, "Deliver the platform with the sample module", rep2, Department.Product, promisedIn: 40, needIn: 50);
+
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Demo company seeded: sign in as {Email} (and others) with the demo password", RepEmail);
+    }
+
+    private static async Task<Team> TeamAsync(AppDbContext db, string name, CancellationToken cancellationToken)
+    {
+        var team = await db.Teams.SingleOrDefaultAsync(t => t.Name == name, cancellationToken);
+        if (team is null)
+        {
+            team = Team.Create(name, null);
+            db.Teams.Add(team);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return team;
+    }
+
+    private async Task<AppUser> CreateUserAsync(string email, string name, string role, Guid? teamId, Department? department)
+    {
+        if (await users.FindByEmailAsync(email) is { } existing)
+            return existing;
+        var user = new AppUser
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            DisplayName = name,
+            TeamId = teamId,
+            Department = department,
+        };
+        Check(await users.CreateAsync(user, options.Value.Password), email);
+        Check(await users.AddToRoleAsync(user, role), email);
+        return user;
+    }
+
+    private static void Check(IdentityResult result, string email)
+    {
+        if (!result.Succeeded)
+            throw new InvalidOperationException($"Could not create demo user {email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+    }
+
+    /// <summary>Replays a deal's history through the domain at the dates it happened.</summary>
+    private sealed class Story(AppDbContext db, ChecklistTemplate template, LeadTimes leadTimes, DateOnly today)
+    {
+        private readonly Dictionary<Guid, DateOnly> _closedOn = [];
+
+        private static DateTimeOffset At(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue) + WorkingHour, TimeSpan.Zero);
+
+        public Account Account(string name, string industry, params (string Name, ContactRole Role, bool MayContactManager)[] contacts)
+        {
+            var account = Domain.Accounts.Account.Create(name, industry, At(today.AddDays(-200)));
+            foreach (var (contactName, role, mayContactManager) in contacts)
+                account.AddContact(contactName, role, $"{contactName.Split(' ')[0].ToLowerInvariant()}@{name.Split(' ')[0].ToLowerInvariant()}.example", null, mayContactManager);
+            db.Accounts.Add(account);
+            return account;
+        }
+
+        public Deal Deal(Account account, string title, AppUser owner, decimal value, string outcome, int daysAgo)
+        {
+            var closed = today.AddDays(-daysAgo);
+            var deal = Domain.Deals.Deal.Create(account.Id, title, owner.Id, Money.Of(value, "EUR"), outcome, closed, template, At(closed), closed);
+            _closedOn[deal.Id] = closed;
+            db.Deals.Add(deal);
+            return deal;
+        }
+
+        public Commitment Ours(Deal deal, CommitmentKind kind, string description, AppUser owner, Department department, int promisedIn, int needIn, int? madeDaysAgo = null)
+        {
+            var madeOn = madeDaysAgo is { } d ? today.AddDays(-d) : _closedOn[deal.Id];
+            var draft = new CommitmentDraft(CommitmentDirection.Ours, kind, description, owner.Id, department, today.AddDays(promisedIn), today.AddDays(needIn),
+                AggressiveReason: null);
+            var commitment = deal.AddCommitment(draft, leadTimes, deal.OwnerId, At(madeOn), madeOn);
+            commitment.RefreshStatus(today);
+            return commitment;
+        }
+
+        public Commitment Theirs(Deal deal, string description, string contact, int promisedIn, int needIn, int madeDaysAgo)
+        {
+            var madeOn = today.AddDays(-madeDaysAgo);
+            var draft = new CommitmentDraft(CommitmentDirection.Theirs, CommitmentKind.Other, description, deal.OwnerId, Department.Customer, today.AddDays(promisedIn), today.AddDays(needIn));
+            var commitment = deal.AddCommitment(draft, leadTimes, deal.OwnerId, At(madeOn), madeOn);
+            commitment.RecordAcknowledgement(new CustomerAcknowledgement(contact, At(madeOn), CommunicationChannel.Meeting), At(madeOn));
+            commitment.RefreshStatus(today);
+            return commitment;
+        }
+
+        /// <summary>
+        /// Milestones as (title, planned offset, status, offset) with offsets in days from the promised date:
+        /// for Done the completion day (never after today), otherwise the forecast.
+        /// </summary>
+        public void Plan(Commitment commitment, AppUser assignee, params (string Title, int PlannedOffset, MilestoneStatus Status, int? DayOffset)[] steps)
+        {
+            var promised = commitment.PromisedDate;
+            var planned = steps.Select(step => (Step: step, Milestone: commitment.AddMilestone(step.Title, assignee.Id,
+                promised.AddDays(step.PlannedOffset), isCustomerAcceptance: step.Title == "Customer acceptance"))).ToList();
+            foreach (var (step, milestone) in planned)
+            {
+                var isAcceptance = milestone.IsCustomerAcceptance;
+                if (step.Status == MilestoneStatus.NotStarted)
+                    continue;
+                var target = promised.AddDays(step.DayOffset ?? step.PlannedOffset);
+                var updatedOn = step.Status == MilestoneStatus.Done ? Min(target, today) : Min(promised.AddDays(step.PlannedOffset), today.AddDays(-1));
+                var change = step.Status switch
+                {
+                    MilestoneStatus.Done => new MilestoneChange(MilestoneStatus.Done, null, updatedOn, Note: "Done.",
+                        Acceptance: isAcceptance ? new CustomerAcceptance("Customer lead", updatedOn, CommunicationChannel.Meeting) : null),
+                    MilestoneStatus.Blocked => new MilestoneChange(MilestoneStatus.Blocked, target, Reason: "Waiting for the customer to release the vans for fitting."),
+                    _ => new MilestoneChange(step.Status, step.DayOffset is null ? null : target, Note: "Work started."),
+                };
+                commitment.UpdateMilestone(milestone.Id, change, assignee.Id, At(updatedOn), updatedOn);
+            }
+            commitment.RefreshStatus(today);
+        }
+
+        private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+
+        public void AnswerChecklist(Deal deal, bool all)
+        {
+            var on = _closedOn[deal.Id].AddDays(1);
+            var items = all ? deal.Checklist : deal.Checklist.Take(deal.Checklist.Count / 2);
+            foreach (var item in items)
+                deal.AnswerChecklistItem(item.Id, $"Agreed with the customer: {item.Guidance.ToLowerInvariant()}", deal.OwnerId, At(on));
+            if (all)
+                deal.RecordChecklistAcknowledgement(new CustomerAcknowledgement("Buyer", At(on), CommunicationChannel.Email), At(on));
+        }
+
+        public void Order(Deal deal, string po, int daysAgo) => deal.MarkOrdered(po, deal.OwnerId, At(today.AddDays(-daysAgo)));
+
+        public void Deliver(Deal deal, int daysAgo) => deal.MarkDelivered(deal.OwnerId, At(today.AddDays(-daysAgo)), today.AddDays(-daysAgo));
+
+        public void Pay(Deal deal, string reference, int daysAgo)
+        {
+            var day = today.AddDays(-daysAgo);
+            deal.MarkPaid(day, reference, deal.OwnerId, At(day), day);
+        }
+
+        public void Lose(Deal deal, LostReason reason, string note, int daysAgo) => deal.MarkLost(reason, note, deal.OwnerId, At(today.AddDays(-daysAgo)));
+
+        public void Log(Deal deal, CommunicationChannel channel, CommunicationDirection direction, string people, string summary, int daysAgo)
+        {
+            var at = At(today.AddDays(-daysAgo));
+            db.CommunicationEntries.Add(CommunicationEntry.Log(deal.Id, null, channel, direction, people, summary, at, deal.OwnerId, at));
+        }
+    }
+}

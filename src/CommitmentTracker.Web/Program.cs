@@ -1,0 +1,89 @@
+using CommitmentTracker.Web.Components;
+using CommitmentTracker.Web.Features;
+using CommitmentTracker.Web.Persistence;
+using CommitmentTracker.Web.Persistence.LocalPostgres;
+using CommitmentTracker.Web.Security;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
+using Serilog;
+
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    // Static web assets (MudBlazor's css/js) are served from the build output in every environment, not only Development.
+    builder.WebHost.UseStaticWebAssets();
+    builder.Host.UseSerilog((context, services, logger) => logger
+        .ReadFrom.Configuration(context.Configuration)
+        .ReadFrom.Services(services)
+        .Enrich.FromLogContext());
+    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+    builder.UseLocalPostgresWhenNoConnectionString();
+    builder.Services.AddPersistence(builder.Configuration);
+
+    builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+    builder.Services.AddShell();
+    builder.Services.AddAuthentication(options =>
+        {
+            options.DefaultScheme = IdentityConstants.ApplicationScheme;
+            options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+        })
+        .AddIdentityCookies();
+    builder.Services.AddAuthorization();
+    builder.Services.AddIdentityCore<AppUser>(options =>
+        {
+            options.SignIn.RequireConfirmedAccount = true;
+            options.Password.RequiredLength = PasswordRules.MinimumLength;
+            options.Lockout.MaxFailedAccessAttempts = 5;
+            options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            options.User.RequireUniqueEmail = true;
+        })
+        .AddRoles<IdentityRole>()
+        .AddEntityFrameworkStores<AppDbContext>()
+        .AddSignInManager<AppSignInManager>()
+        .AddDefaultTokenProviders();
+    builder.Services.AddDataProtection()
+        .SetApplicationName("CommitmentTracker")
+        .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(builder.Configuration["DataProtection:KeysDirectory"] ?? ".data/keys")));
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddFeatures();
+
+    var app = builder.Build();
+
+    if (!app.Environment.IsDevelopment())
+        app.UseExceptionHandler("/Error", createScopeForErrors: true);
+    app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+    app.UseSerilogRequestLogging();
+    app.UseAntiforgery();
+
+    app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    app.MapStaticAssets();
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    app.MapAdditionalIdentityEndpoints();
+
+    await app.RunAsync();
+    return 0;
+}
+catch (PostgresBinariesNotFoundException ex)
+{
+    Log.Fatal("{Message}", ex.Message);
+    return 2;
+}
+#pragma warning disable CA1031 // the host logs why it could not start, then exits non-zero
+catch (Exception ex) when (ex is not HostAbortedException)
+#pragma warning restore CA1031
+{
+    Log.Fatal(ex, "CommitmentTracker failed to start");
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
+
+/// <summary>Entry point, visible to the test hosts.</summary>
+public partial class Program;

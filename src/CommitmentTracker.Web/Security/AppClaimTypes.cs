@@ -1,0 +1,8 @@
+namespace CommitmentTracker.Web.Security;
+
+/// <summary>Claim types this application adds to the sign-in cookie beside Identity's own.</summary>
+public static class AppClaimTypes
+{
+    /// <summary>The user's <see cref="Persistence.AppUser.DisplayName"/>, shown in the app bar.</summary>
+    public const string DisplayName = "commitmenttracker:display_name";
+}
