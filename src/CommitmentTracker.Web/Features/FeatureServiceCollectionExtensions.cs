@@ -9,6 +9,8 @@ public static class FeatureServiceCollectionExtensions
     {
         services.AddScoped<ActorAccessor>();
         services.AddScoped<Deals.DealsService>();
+        services.AddScoped<Fulfilment.FulfilmentService>();
+        services.AddScoped<Administration.UsersService>();
         return services;
     }
 }

@@ -8,6 +8,7 @@ using CommitmentTracker.Domain.Risks;
 using CommitmentTracker.Domain.Teams;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace CommitmentTracker.Web.Persistence;
 
@@ -38,6 +39,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        // The domain gives every object its id when it is made. Left "generated on add", EF would take a new
+        // child found on a loaded aggregate (a promise, a milestone update, a stage change) for an existing row and UPDATE it.
+        foreach (var entity in builder.Model.GetEntityTypes().Where(e => e.ClrType.Assembly == typeof(DomainException).Assembly))
+        {
+            foreach (var key in entity.FindPrimaryKey()?.Properties.Where(p => p.ClrType == typeof(Guid)) ?? [])
+                key.ValueGenerated = ValueGenerated.Never;
+        }
         builder.Entity<AppUser>(user =>
         {
             user.Property(u => u.DisplayName).HasMaxLength(FieldLengths.Name);

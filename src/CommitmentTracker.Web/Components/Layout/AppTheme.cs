@@ -9,6 +9,9 @@ public static class AppTheme
     private static readonly string[] SystemFonts =
         ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "Noto Sans", "sans-serif"];
 
+    // Text on the dark palette's light accent colours (filled buttons, chips), for enough contrast.
+    private const string DarkText = "#10141b";
+
     public static MudTheme Theme { get; } = Create();
 
     private static MudTheme Create()
@@ -57,6 +60,12 @@ public static class AppTheme
             PaletteDark = new PaletteDark
             {
                 Primary = "#7fa8f0",
+                PrimaryContrastText = DarkText,
+                TertiaryContrastText = DarkText,
+                InfoContrastText = DarkText,
+                SuccessContrastText = DarkText,
+                WarningContrastText = DarkText,
+                ErrorContrastText = DarkText,
                 Secondary = "#9aa6b8",
                 Tertiary = "#4fb3a4",
                 Info = "#7fa8f0",

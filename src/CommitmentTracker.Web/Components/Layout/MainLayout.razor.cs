@@ -41,6 +41,9 @@ public partial class MainLayout
         StateHasChanged();
     }
 
+    // Native controls (checkboxes, scrollbars, date inputs) follow the theme too.
+    private string ColorScheme => isDarkMode ? "color-scheme: dark" : "color-scheme: light";
+
     private void ToggleDrawer() => drawerOpen = !drawerOpen;
 
     private async Task ToggleThemeAsync()

@@ -7,9 +7,20 @@ using Microsoft.EntityFrameworkCore;
 namespace CommitmentTracker.Web.Features.Deals;
 
 /// <summary>One row of the deals list.</summary>
-public sealed record DealListRow(
-    Guid Id, string Title, string AccountName, string OwnerName, DealStage Stage, decimal Value, string Currency,
-    DateOnly? NextPromisedDate, DateTimeOffset StageEnteredAt, int OpenPromises, int BrokenPromises);
+public sealed record DealListRow
+{
+    public Guid Id { get; init; }
+    public string Title { get; init; } = "";
+    public string AccountName { get; init; } = "";
+    public string OwnerName { get; init; } = "";
+    public DealStage Stage { get; init; }
+    public decimal Value { get; init; }
+    public string Currency { get; init; } = "";
+    public DateOnly? NextPromisedDate { get; init; }
+    public DateTimeOffset StageEnteredAt { get; init; }
+    public int OpenPromises { get; init; }
+    public int BrokenPromises { get; init; }
+}
 
 /// <summary>Filters of the deals list.</summary>
 public sealed record DealListQuery(DealStage? Stage = null, string? Search = null);
@@ -26,13 +37,22 @@ public sealed class DealsService(IDbContextFactory<AppDbContext> dbFactory)
         var rows = from d in deals
                    join a in db.Accounts on d.AccountId equals a.Id
                    join u in db.Users on d.OwnerId equals u.Id
-                   select new DealListRow(
-                       d.Id, d.Title, a.Name, u.DisplayName, d.Stage, d.Value.Amount, d.Value.Currency,
-                       d.Commitments.Where(c => c.Direction == CommitmentDirection.Ours && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken))
+                   select new DealListRow
+                   {
+                       Id = d.Id,
+                       Title = d.Title,
+                       AccountName = a.Name,
+                       OwnerName = u.DisplayName,
+                       Stage = d.Stage,
+                       Value = d.Value.Amount,
+                       Currency = d.Value.Currency,
+                       NextPromisedDate = d.Commitments
+                           .Where(c => c.Direction == CommitmentDirection.Ours && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken))
                            .Min(c => (DateOnly?)c.PromisedDate),
-                       d.StageEnteredAt,
-                       d.Commitments.Count(c => c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken),
-                       d.Commitments.Count(c => c.Status == CommitmentStatus.Broken));
+                       StageEnteredAt = d.StageEnteredAt,
+                       OpenPromises = d.Commitments.Count(c => c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken),
+                       BrokenPromises = d.Commitments.Count(c => c.Status == CommitmentStatus.Broken),
+                   };
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
             var pattern = $"%{query.Search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";

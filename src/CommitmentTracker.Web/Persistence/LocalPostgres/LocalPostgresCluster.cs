@@ -58,7 +58,7 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
     private const string SuperUser = "postgres";
     private const string PostgresSystemUser = "postgres";
     private const int StartWaitSeconds = 60;
-    private const int MaxStartAttempts = 3;
+    private const int MaxStartAttempts = 5;
 
     // Unix socket paths are limited to sizeof(sun_path) - 1 = 107 bytes on Linux.
     private const int MaxSocketPathLength = 107;
@@ -95,6 +95,7 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         BinDirectory = FindBinDirectory(options.BinDirectory);
     }
 
+    /// <summary>The options this cluster was created with.</summary>
     public LocalPostgresOptions Options { get; }
 
     /// <summary>The absolute base folder (holds <see cref="DataDirectory"/> and <see cref="LogFile"/>).</summary>
@@ -325,16 +326,24 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
             return null;
         }
 
-        if (lines.Length == 0)
+        if (lines.Length == 0 || !int.TryParse(lines[0], CultureInfo.InvariantCulture, out var pid))
         {
+            // No usable pid file: nothing to adopt, and postgres judges any leftover itself on start.
             return null;
         }
 
-        if (int.TryParse(lines[0], CultureInfo.InvariantCulture, out var pid) && IsForeignProcess(pid))
+        if (IsForeignProcess(pid))
         {
             // The PID was reused by an unrelated process (typical after a reboot or in containers): never signal it.
             Log.RemovingStalePidFile(_logger, pidFile, pid);
             File.Delete(pidFile);
+            return null;
+        }
+
+        if (IsZombie(pid))
+        {
+            // Killed but not yet reaped: it counts as alive for pg_ctl, yet can neither answer nor be stopped.
+            // Start retries until it is reaped; the pid file stays, postgres needs it to detect orphaned children.
             return null;
         }
 
@@ -398,8 +407,9 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
 
             // Someone took the port between our probe and the bind, or a killed server's children still hold
             // its shared memory for a moment: both clear up on their own.
-            Log.RetryingStart(_logger, attempt, logTail);
-            await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+            var reason = logTail.Split('\n').LastOrDefault(line => line.Contains("FATAL", StringComparison.Ordinal)) ?? logTail;
+            Log.RetryingStart(_logger, attempt, reason.Trim());
+            await Task.Delay(TimeSpan.FromMilliseconds(500 * (1 << (attempt - 1))), cancellationToken);
         }
     }
 
@@ -407,7 +417,8 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         logTail.Contains("could not bind", StringComparison.OrdinalIgnoreCase)
         || logTail.Contains("Address already in use", StringComparison.OrdinalIgnoreCase)
         || logTail.Contains("pre-existing shared memory block", StringComparison.OrdinalIgnoreCase)
-        || logTail.Contains("could not create any TCP/IP sockets", StringComparison.OrdinalIgnoreCase);
+        || logTail.Contains("could not create any TCP/IP sockets", StringComparison.OrdinalIgnoreCase)
+        || logTail.Contains("lock file \"postmaster.pid\" already exists", StringComparison.OrdinalIgnoreCase);
 
     private async Task StopServerAsync(string mode, CancellationToken cancellationToken)
     {
@@ -507,6 +518,27 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         {
             return File.Exists(commFile)
                 && !File.ReadAllText(commFile).Trim().StartsWith("postgres", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        // /proc/<pid>/stat is "pid (comm) state ..."; comm may contain spaces or parentheses, so split at the last ')'.
+        var statFile = $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat";
+        try
+        {
+            if (!File.Exists(statFile))
+            {
+                return false;
+            }
+
+            var stat = File.ReadAllText(statFile);
+            var afterName = stat.LastIndexOf(')');
+            return afterName >= 0 && afterName + 2 < stat.Length && stat[afterName + 2] is 'Z' or 'X';
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -841,8 +873,8 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         [LoggerMessage(Level = LogLevel.Debug, Message = "PostgreSQL started on 127.0.0.1:{Port} from {DataDirectory}.")]
         public static partial void Started(ILogger logger, int port, string dataDirectory);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL did not start (attempt {Attempt}); retrying. Server log: {LogTail}")]
-        public static partial void RetryingStart(ILogger logger, int attempt, string logTail);
+        [LoggerMessage(Level = LogLevel.Warning, Message = "PostgreSQL did not start (attempt {Attempt}); retrying. {Reason}")]
+        public static partial void RetryingStart(ILogger logger, int attempt, string reason);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "PostgreSQL in {DataDirectory} stopped ({Mode}).")]
         public static partial void Stopped(ILogger logger, string dataDirectory, string mode);

@@ -28,10 +28,29 @@ public sealed class DemoDataSeeder(
 
     private static readonly TimeSpan WorkingHour = TimeSpan.FromHours(10);
 
+    /// <summary>The demo sign-ins, printed at every start while the demo is on.</summary>
+    public static IReadOnlyList<(string Email, string Role)> SignIns { get; } =
+    [
+        (RepEmail, "Rep, team North"),
+        ("manager@demo.local", "Manager, team North"),
+        ("service@demo.local", "Service (Service department)"),
+        ("fulfilment@demo.local", "Service (Fulfilment department)"),
+        ("admin@demo.local", "Admin"),
+        ("rep2@demo.local", "Rep, team South"),
+        ("manager2@demo.local", "Manager, team South"),
+    ];
+
     public async Task SeedAsync(CancellationToken cancellationToken = default)
     {
         if (!options.Value.Enabled)
             return;
+        await SeedCompanyAsync(cancellationToken);
+        logger.LogInformation("Demo sign-ins (password {Password}):{NewLine}{SignIns}", options.Value.Password, Environment.NewLine,
+            string.Join(Environment.NewLine, SignIns.Select(s => $"    {s.Email,-24} {s.Role}")));
+    }
+
+    private async Task SeedCompanyAsync(CancellationToken cancellationToken)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         // Deals are written in one final save: their presence means the demo company is complete.
         if (await db.Deals.AnyAsync(cancellationToken))

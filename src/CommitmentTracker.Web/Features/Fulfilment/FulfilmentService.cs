@@ -1,0 +1,117 @@
+using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Web.Persistence;
+using CommitmentTracker.Web.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommitmentTracker.Web.Features.Fulfilment;
+
+/// <summary>Which part of the queue to show.</summary>
+public enum QueueTab { AssignedToMe, MyDepartmentUnassigned, Overdue, Blocked, AllOpen }
+
+/// <summary>One open milestone in the fulfilment queue.</summary>
+public sealed record QueueRow
+{
+    public Guid MilestoneId { get; init; }
+    public Guid DealId { get; init; }
+    public string DealTitle { get; init; } = "";
+    public string AccountName { get; init; } = "";
+    public string Promise { get; init; } = "";
+    public CommitmentKind Kind { get; init; }
+    public string Milestone { get; init; } = "";
+    public string? AssigneeId { get; init; }
+    public string? AssigneeName { get; init; }
+    public MilestoneStatus Status { get; init; }
+    public string? StatusReason { get; init; }
+    public DateOnly PlannedDate { get; init; }
+    public DateOnly? ForecastDate { get; init; }
+    public DateOnly PromisedDate { get; init; }
+    public Domain.Department Department { get; init; }
+}
+
+/// <summary>The milestones service staff keep current.</summary>
+public sealed class FulfilmentService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    public async Task<Page<QueueRow>> QueueAsync(Actor actor, QueueTab tab, string? search, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        if (!MayReadQueue(actor))
+            return new Page<QueueRow>([], 0);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = Filter(Rows(db, actor), actor, tab);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var pattern = $"%{search.Trim()}%";
+            rows = rows.Where(r => EF.Functions.ILike(r.Milestone, pattern) || EF.Functions.ILike(r.DealTitle, pattern) || EF.Functions.ILike(r.AccountName, pattern));
+        }
+        var total = await rows.CountAsync(cancellationToken);
+        var sorted = (page.SortBy, page.Descending) switch
+        {
+            ("deal", false) => rows.OrderBy(r => r.DealTitle),
+            ("deal", true) => rows.OrderByDescending(r => r.DealTitle),
+            ("status", false) => rows.OrderBy(r => r.Status),
+            ("status", true) => rows.OrderByDescending(r => r.Status),
+            ("promised", false) => rows.OrderBy(r => r.PromisedDate),
+            ("promised", true) => rows.OrderByDescending(r => r.PromisedDate),
+            ("planned", true) => rows.OrderByDescending(r => r.ForecastDate ?? r.PlannedDate),
+            _ => rows.OrderBy(r => r.ForecastDate ?? r.PlannedDate),
+        };
+        var items = await sorted.ThenBy(r => r.MilestoneId).Skip(page.Skip).Take(page.Take).ToListAsync(cancellationToken);
+        return new Page<QueueRow>(items, total);
+    }
+
+    /// <summary>How many rows each tab holds, for the counts on the tabs.</summary>
+    public async Task<IReadOnlyDictionary<QueueTab, int>> CountsAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var counts = Enum.GetValues<QueueTab>().ToDictionary(t => t, _ => 0);
+        if (!MayReadQueue(actor))
+            return counts;
+        foreach (var tab in Enum.GetValues<QueueTab>())
+            counts[tab] = await Filter(Rows(db, actor), actor, tab).CountAsync(cancellationToken);
+        return counts;
+    }
+
+    /// <summary>Service staff work the queue; admins read everything.</summary>
+    private static bool MayReadQueue(Actor actor) => actor.IsService || actor.IsAdmin;
+
+    private IQueryable<QueueRow> Filter(IQueryable<QueueRow> rows, Actor actor, QueueTab tab)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        return tab switch
+        {
+            QueueTab.AssignedToMe => rows.Where(r => r.AssigneeId == actor.UserId),
+            QueueTab.MyDepartmentUnassigned => rows.Where(r => r.AssigneeId == null && r.Department == actor.Department),
+            QueueTab.Overdue => rows.Where(r => (r.ForecastDate ?? r.PlannedDate) < today),
+            QueueTab.Blocked => rows.Where(r => r.Status == MilestoneStatus.Blocked),
+            _ => rows,
+        };
+    }
+
+    private static IQueryable<QueueRow> Rows(AppDbContext db, Actor actor)
+    {
+        return from m in db.Milestones.AsNoTracking()
+               join c in db.Commitments on m.CommitmentId equals c.Id
+               join d in db.Deals on c.DealId equals d.Id
+               join a in db.Accounts on d.AccountId equals a.Id
+               join u in db.Users on m.AssigneeId equals u.Id into assignees
+               from u in assignees.DefaultIfEmpty()
+               where m.Status != MilestoneStatus.Done && m.Status != MilestoneStatus.Skipped && c.Status != CommitmentStatus.Waived
+               select new QueueRow
+               {
+                   MilestoneId = m.Id,
+                   DealId = d.Id,
+                   DealTitle = d.Title,
+                   AccountName = a.Name,
+                   Promise = c.Description,
+                   Kind = c.Kind,
+                   Milestone = m.Title,
+                   AssigneeId = m.AssigneeId,
+                   AssigneeName = u == null ? null : u.DisplayName,
+                   Status = m.Status,
+                   StatusReason = m.StatusReason,
+                   PlannedDate = m.PlannedDate,
+                   ForecastDate = m.ForecastDate,
+                   PromisedDate = c.PromisedDate,
+                   Department = c.Department,
+               };
+    }
+}

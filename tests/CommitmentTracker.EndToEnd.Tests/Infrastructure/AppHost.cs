@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using CommitmentTracker.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CommitmentTracker.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The whole app on a real Kestrel server (127.0.0.1, a free port) with its own fresh database on the assembly's
+/// PostgreSQL server, demo data seeded. A class fixture: one app per test class.
+/// </summary>
+public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
+{
+    /// <summary>The environment the app runs in: Production, as users run it; static assets must load there too.</summary>
+    public const string Environment = "Production";
+
+    // Program.cs sets the static Serilog logger while it builds; two apps building at once would race on it.
+    private static readonly SemaphoreSlim StartGate = new(1, 1);
+
+    private Factory? _factory;
+    private string? _keysDirectory;
+
+    /// <summary>Where the app listens, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>The app's log (Serilog, warnings and up), kept under the test output folder for failed runs.</summary>
+    public string LogFile { get; private set; } = "";
+
+    /// <summary>Absolute URL of a path in the app ("deals", "/Account/Login").</summary>
+    public Uri Url(string relativePath) => new(BaseAddress, relativePath.TrimStart('/'));
+
+    public async ValueTask InitializeAsync()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("e2e");
+        _keysDirectory = Directory.CreateTempSubdirectory("ct-e2e-keys-").FullName;
+        var logDirectory = Path.Combine(AppContext.BaseDirectory, "e2e-logs");
+        Directory.CreateDirectory(logDirectory);
+        LogFile = Path.Combine(logDirectory, string.Create(
+            CultureInfo.InvariantCulture, $"app-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}.log"));
+
+        _factory = new Factory(connectionString, _keysDirectory, LogFile);
+        _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+
+        await StartGate.WaitAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            // StartServer blocks until the host has started: migrations and demo seeding run in a hosted service before that.
+            await Task.Run(_factory.StartServer, TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            StartGate.Release();
+        }
+
+        var addresses = _factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var address = addresses.FirstOrDefault() ?? throw new InvalidOperationException("Kestrel started without an address.");
+        BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
+
+        await VerifyStaticAssetsAsync();
+        var cfg = _factory.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        TestContext.Current.SendDiagnosticMessage("DIAG cs=" + cfg["ConnectionStrings:Default"] + " sinks=" + cfg["Serilog:WriteTo:0:Name"] + " path=" + cfg["Serilog:WriteTo:0:Args:path"] + " logger=" + Serilog.Log.Logger.GetType().FullName);
+        var lf = _factory.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
+        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(lf.CreateLogger("diag"), "diag warning");
+        Serilog.Log.Warning("static diag warning");
+        await File.WriteAllTextAsync("/tmp/ct-diag.txt", lf.GetType().FullName + " " + string.Join(",", cfg.GetSection("Serilog").AsEnumerable().Select(kv => kv.Key + "=" + kv.Value)) + " " +  "DIAG cs=" + cfg["ConnectionStrings:Default"] + " sinks=" + cfg["Serilog:WriteTo:0:Name"] + " path=" + cfg["Serilog:WriteTo:0:Args:path"] + " logger=" + Serilog.Log.Logger.GetType().FullName);
+    }
+
+    /// <summary>A plain HTTP client for the app; redirects are not followed so tests can see them.</summary>
+    public HttpClient CreateHttpClient() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        if (_keysDirectory is not null && Directory.Exists(_keysDirectory))
+        {
+            Directory.Delete(_keysDirectory, recursive: true);
+        }
+    }
+
+    // A page without its styles still "works" for the browser, so check the stylesheet and scripts the shell loads.
+    private async Task VerifyStaticAssetsAsync()
+    {
+        using var client = CreateHttpClient();
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var html = await client.GetStringAsync(new Uri("Account/Login", UriKind.Relative), cancellationToken);
+        var assets = AssetReference().Matches(html).Select(match => match.Groups["path"].Value).Distinct().ToList();
+
+        var problems = new List<string>();
+        foreach (var required in new[] { "_content/MudBlazor/MudBlazor.min", "_framework/blazor.web" })
+        {
+            if (!assets.Any(asset => asset.StartsWith(required, StringComparison.Ordinal)))
+            {
+                problems.Add($"the login page does not reference {required}.*");
+            }
+        }
+
+        foreach (var asset in assets)
+        {
+            using var response = await client.GetAsync(new Uri(asset, UriKind.Relative), cancellationToken);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                problems.Add($"{asset} answered {(int)response.StatusCode}");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Static assets do not load in {Environment}: {string.Join("; ", problems)}. App log: {LogFile}");
+        }
+    }
+
+    [GeneratedRegex("""(?:href|src)="(?<path>[^"#?:]+\.(?:css|js))""")]
+    private static partial Regex AssetReference();
+
+    private sealed class Factory(string connectionString, string keysDirectory, string logFile) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment(Environment);
+            builder.UseSetting("ConnectionStrings:Default", connectionString);
+            builder.UseSetting("Demo:Enabled", "true");
+            builder.UseSetting("Demo:ShowSignInHint", "true");
+            builder.UseSetting("DataProtection:KeysDirectory", keysDirectory);
+
+            // Keep the test output readable: the app logs warnings and errors to a file instead of the console.
+            builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+            builder.UseSetting("Serilog:WriteTo:0:Name", "File");
+            builder.UseSetting("Serilog:WriteTo:0:Args:path", logFile);
+        }
+    }
+}

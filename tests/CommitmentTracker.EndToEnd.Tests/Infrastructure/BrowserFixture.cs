@@ -1,0 +1,86 @@
+using System.Collections;
+using Microsoft.Playwright;
+
+namespace CommitmentTracker.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright, headless. A class fixture: one browser per test class, and each test
+/// opens its own context (cookies, storage) with <see cref="NewPageAsync"/>.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    // Without the background-networking flags Chromium keeps trying to reach Google's services on a closed network.
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ];
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private string? _profileDirectory;
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser has not been started.");
+
+    public async ValueTask InitializeAsync()
+    {
+        // The test command installs Chromium; a missing browser is a broken machine, not a reason to skip.
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium is not installed at {ChromiumPath}. Install it with: apt-get install -y chromium " +
+                "(never 'playwright install': the browser tests use Debian's Chromium).");
+        }
+
+        // Chromium's profile, config and cache go to a temp folder, not the home folder.
+        _profileDirectory = Directory.CreateTempSubdirectory("ct-e2e-chromium-").FullName;
+        var environment = System.Environment.GetEnvironmentVariables()
+            .Cast<DictionaryEntry>()
+            .ToDictionary(entry => (string)entry.Key, entry => entry.Value as string ?? "");
+        environment["XDG_CONFIG_HOME"] = Path.Combine(_profileDirectory, "config");
+        environment["XDG_CACHE_HOME"] = Path.Combine(_profileDirectory, "cache");
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+            Env = environment,
+        });
+    }
+
+    /// <summary>A page in a fresh browser context, so no test sees another test's sign-in cookie.</summary>
+    public async Task<IPage> NewPageAsync(AppHost app)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
+            Locale = "en-GB",
+        });
+        context.SetDefaultTimeout(15_000);
+        context.SetDefaultNavigationTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_profileDirectory is not null && Directory.Exists(_profileDirectory))
+        {
+            Directory.Delete(_profileDirectory, recursive: true);
+        }
+    }
+}
