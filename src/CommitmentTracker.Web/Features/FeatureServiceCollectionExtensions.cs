@@ -1,4 +1,5 @@
 using CommitmentTracker.Web.Security;
+using FluentValidation;
 
 namespace CommitmentTracker.Web.Features;
 
@@ -8,6 +9,7 @@ public static class FeatureServiceCollectionExtensions
     public static IServiceCollection AddFeatures(this IServiceCollection services)
     {
         services.AddScoped<ActorAccessor>();
+        services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddScoped<Deals.DealsService>();
         services.AddScoped<Fulfilment.FulfilmentService>();
         services.AddScoped<Administration.UsersService>();

@@ -34,6 +34,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<CommunicationEntry> CommunicationEntries => Set<CommunicationEntry>();
     public DbSet<RiskLibraryEntry> RiskLibrary => Set<RiskLibraryEntry>();
     public DbSet<LeadTime> LeadTimes => Set<LeadTime>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>Who the changes saved by this context are made by; recorded in the audit trail.</summary>
+    public string ChangedBy { get; set; } = "system";
+
+    /// <summary>When the changes are made (the injected clock of the operation); defaults to now.</summary>
+    public DateTimeOffset? ChangedAt { get; set; }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -46,6 +53,17 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             foreach (var key in entity.FindPrimaryKey()?.Properties.Where(p => p.ClrType == typeof(Guid)) ?? [])
                 key.ValueGenerated = ValueGenerated.Never;
         }
+        builder.Entity<AuditEntry>(audit =>
+        {
+            audit.Property(a => a.EntityType).HasMaxLength(FieldLengths.ShortText);
+            audit.Property(a => a.Action).HasMaxLength(20);
+            audit.Property(a => a.Field).HasMaxLength(FieldLengths.Name);
+            audit.Property(a => a.OldValue).HasMaxLength(1000);
+            audit.Property(a => a.NewValue).HasMaxLength(1000);
+            audit.Property(a => a.ChangedBy).HasMaxLength(FieldLengths.UserId);
+            audit.HasIndex(a => new { a.DealId, a.ChangedAt });
+            audit.HasIndex(a => new { a.EntityId, a.ChangedAt });
+        });
         builder.Entity<AppUser>(user =>
         {
             user.Property(u => u.DisplayName).HasMaxLength(FieldLengths.Name);
@@ -55,14 +73,22 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        RefuseChangesToRecords();
+        PrepareSave();
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        RefuseChangesToRecords();
+        PrepareSave();
         return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>Refuses edits of append-only records and writes the audit trail into the same save (one transaction).</summary>
+    private void PrepareSave()
+    {
+        RefuseChangesToRecords();
+        ChangeTracker.DetectChanges();
+        AuditEntries.AddRange(AuditTrail.Collect(ChangeTracker, ChangedBy, ChangedAt ?? DateTimeOffset.UtcNow));
     }
 
     /// <summary>The communication log and histories are append-only: what was said is a record the company stands behind.</summary>
@@ -70,7 +96,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     {
         var changed = ChangeTracker.Entries()
             .Where(e => e.State is EntityState.Modified or EntityState.Deleted)
-            .FirstOrDefault(e => e.Entity is CommunicationEntry or MilestoneUpdate or PromisedDateChange or DealStageChange);
+            .FirstOrDefault(e => e.Entity is CommunicationEntry or MilestoneUpdate or PromisedDateChange or DealStageChange or AuditEntry);
         if (changed is not null)
             throw new InvalidOperationException($"{changed.Entity.GetType().Name} records are append-only; write a new entry instead.");
     }

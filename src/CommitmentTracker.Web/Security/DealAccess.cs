@@ -1,5 +1,7 @@
 using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Persistence;
+using Microsoft.EntityFrameworkCore;
 
 namespace CommitmentTracker.Web.Security;
 
@@ -23,4 +25,26 @@ public static class DealAccess
             deals.Where(d => db.Users.Any(u => u.Id == d.OwnerId && u.TeamId == teamId)),
         _ => deals.Where(_ => false),
     };
+
+    /// <summary>
+    /// Loads a whole deal aggregate, tracked, for a change by the actor. A deal the actor cannot see is reported
+    /// as not found; one they can see but not change is refused.
+    /// </summary>
+    public static async Task<Deal> FindEditableDealAsync(this AppDbContext db, Actor actor, Guid dealId, CancellationToken cancellationToken = default)
+    {
+        var deal = await db.Deals.AsSplitQuery().VisibleTo(db, actor)
+            .Include(d => d.Commitments).ThenInclude(c => c.Milestones).ThenInclude(m => m.Updates)
+            .Include(d => d.Commitments).ThenInclude(c => c.DateHistory)
+            .Include(d => d.Checklist)
+            .Include(d => d.Touchpoints)
+            .Include(d => d.StageHistory)
+            .Include(d => d.SharedRisks)
+            .SingleOrDefaultAsync(d => d.Id == dealId, cancellationToken)
+            ?? throw new RecordNotFoundException("deal");
+        if (!await db.Deals.EditableBy(db, actor).AnyAsync(d => d.Id == dealId, cancellationToken))
+            throw new AccessDeniedException(actor.IsService
+                ? "Service staff read deals; changes to a deal are made by its rep or their manager."
+                : "Only the deal's rep and their manager can change it.");
+        return deal;
+    }
 }

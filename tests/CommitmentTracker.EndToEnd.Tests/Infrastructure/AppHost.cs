@@ -47,6 +47,8 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
         _factory = new Factory(connectionString, _keysDirectory, LogFile);
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
 
+        var selfLog = new StreamWriter("/tmp/ct-selflog.txt") { AutoFlush = true };
+        Serilog.Debugging.SelfLog.Enable(TextWriter.Synchronized(selfLog));
         await StartGate.WaitAsync(TestContext.Current.CancellationToken);
         try
         {
@@ -64,11 +66,11 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
 
         await VerifyStaticAssetsAsync();
         var cfg = _factory.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
-        TestContext.Current.SendDiagnosticMessage("DIAG cs=" + cfg["ConnectionStrings:Default"] + " sinks=" + cfg["Serilog:WriteTo:0:Name"] + " path=" + cfg["Serilog:WriteTo:0:Args:path"] + " logger=" + Serilog.Log.Logger.GetType().FullName);
+        TestContext.Current.SendDiagnosticMessage("DIAG cs=" + cfg["ConnectionStrings:Default"] + " sinks=" + cfg["Serilog:WriteTo:EndToEndLog:Name"] + " path=" + cfg["Serilog:WriteTo:EndToEndLog:Args:path"] + " logger=" + Serilog.Log.Logger.GetType().FullName);
         var lf = _factory.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
         Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(lf.CreateLogger("diag"), "diag warning");
         Serilog.Log.Warning("static diag warning");
-        await File.WriteAllTextAsync("/tmp/ct-diag.txt", lf.GetType().FullName + " " + string.Join(",", cfg.GetSection("Serilog").AsEnumerable().Select(kv => kv.Key + "=" + kv.Value)) + " " +  "DIAG cs=" + cfg["ConnectionStrings:Default"] + " sinks=" + cfg["Serilog:WriteTo:0:Name"] + " path=" + cfg["Serilog:WriteTo:0:Args:path"] + " logger=" + Serilog.Log.Logger.GetType().FullName);
+        await File.WriteAllTextAsync("/tmp/ct-diag.txt", lf.GetType().FullName + " " + string.Join(",", Microsoft.Extensions.Configuration.ConfigurationExtensions.AsEnumerable(cfg.GetSection("Serilog")).Select(kv => kv.Key + "=" + kv.Value)) + " " +  "DIAG cs=" + cfg["ConnectionStrings:Default"] + " sinks=" + cfg["Serilog:WriteTo:EndToEndLog:Name"] + " path=" + cfg["Serilog:WriteTo:EndToEndLog:Args:path"] + " logger=" + Serilog.Log.Logger.GetType().FullName);
     }
 
     /// <summary>A plain HTTP client for the app; redirects are not followed so tests can see them.</summary>
@@ -136,8 +138,8 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
 
             // Keep the test output readable: the app logs warnings and errors to a file instead of the console.
             builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
-            builder.UseSetting("Serilog:WriteTo:0:Name", "File");
-            builder.UseSetting("Serilog:WriteTo:0:Args:path", logFile);
+            builder.UseSetting("Serilog:WriteTo:EndToEndLog:Name", "File");
+            builder.UseSetting("Serilog:WriteTo:EndToEndLog:Args:path", logFile);
         }
     }
 }

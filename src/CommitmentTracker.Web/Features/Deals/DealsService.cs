@@ -104,8 +104,26 @@ public sealed class DealsService(IDbContextFactory<AppDbContext> dbFactory)
             .Concat(communications.Select(c => c.LoggedBy))
             .Append(deal.OwnerId).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+        names["system"] = "System";
         var canEdit = await db.Deals.EditableBy(db, actor).AnyAsync(d => d.Id == dealId, cancellationToken);
-        return new DealView(deal, account, communications, names, canEdit);
+        var versions = await Versions(db, dealId, cancellationToken);
+        var history = await db.AuditEntries.AsNoTracking().Where(a => a.DealId == dealId)
+            .OrderByDescending(a => a.Id).Take(500).ToListAsync(cancellationToken);
+        foreach (var by in history.Select(h => h.ChangedBy).Distinct().Where(id => !names.ContainsKey(id)).ToList())
+            names[by] = await db.Users.Where(u => u.Id == by).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken) ?? "System";
+        return new DealView(deal, account, communications, names, canEdit, versions, history);
+    }
+
+    /// <summary>Row versions of the deal and its promises and milestones, so edits can say what they saw.</summary>
+    private static async Task<Dictionary<Guid, uint>> Versions(AppDbContext db, Guid dealId, CancellationToken cancellationToken)
+    {
+        var versions = await db.Deals.Where(d => d.Id == dealId)
+            .Select(d => new { d.Id, Version = EF.Property<uint>(d, AppDbContext.Version) }).ToListAsync(cancellationToken);
+        var commitments = await db.Commitments.Where(c => c.DealId == dealId)
+            .Select(c => new { c.Id, Version = EF.Property<uint>(c, AppDbContext.Version) }).ToListAsync(cancellationToken);
+        var milestones = await db.Milestones.Where(m => db.Commitments.Any(c => c.Id == m.CommitmentId && c.DealId == dealId))
+            .Select(m => new { m.Id, Version = EF.Property<uint>(m, AppDbContext.Version) }).ToListAsync(cancellationToken);
+        return versions.Concat(commitments).Concat(milestones).ToDictionary(v => v.Id, v => v.Version);
     }
 }
 
@@ -114,8 +132,12 @@ public sealed record DealView(
     Deal Deal,
     Domain.Accounts.Account Account,
     IReadOnlyList<Domain.Communications.CommunicationEntry> Communications,
-    IReadOnlyDictionary<string, string> UserNames,
-    bool CanEdit)
+    Dictionary<string, string> UserNames,
+    bool CanEdit,
+    IReadOnlyDictionary<Guid, uint> Versions,
+    IReadOnlyList<AuditEntry> History)
 {
+    public uint VersionOf(Guid id) => Versions.TryGetValue(id, out var version) ? version : 0;
+
     public string NameOf(string? userId) => userId is not null && UserNames.TryGetValue(userId, out var name) ? name : "—";
 }

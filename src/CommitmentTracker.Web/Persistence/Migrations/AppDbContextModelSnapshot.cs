@@ -26,7 +26,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Accounts.Account", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -63,7 +62,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Accounts.Contact", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -116,7 +114,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Checklists.ChecklistTemplate", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -162,7 +159,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Commitments.Commitment", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -322,7 +318,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Commitments.Milestone", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -405,7 +400,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Commitments.MilestoneUpdate", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -460,7 +454,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Commitments.PromisedDateChange", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -514,7 +507,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Communications.CommunicationEntry", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -586,7 +578,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Deals.Deal", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -702,7 +693,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Deals.DealChecklistItem", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -763,7 +753,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Deals.DealStageChange", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -804,7 +793,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Deals.SharedRisk", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -854,7 +842,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Deals.Touchpoint", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -915,7 +902,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Risks.RiskLibraryEntry", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -966,7 +952,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
             modelBuilder.Entity("CommitmentTracker.Domain.Teams.Team", b =>
                 {
                     b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
@@ -1100,6 +1085,72 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasDatabaseName("ix_asp_net_users_team_id");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("action");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("changed_at");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("changed_by");
+
+                    b.Property<Guid?>("DealId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deal_id");
+
+                    b.Property<Guid>("EntityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("entity_id");
+
+                    b.Property<string>("EntityType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("entity_type");
+
+                    b.Property<string>("Field")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("field");
+
+                    b.Property<string>("NewValue")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("new_value");
+
+                    b.Property<string>("OldValue")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("old_value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_entries");
+
+                    b.HasIndex("DealId", "ChangedAt")
+                        .HasDatabaseName("ix_audit_entries_deal_id_changed_at");
+
+                    b.HasIndex("EntityId", "ChangedAt")
+                        .HasDatabaseName("ix_audit_entries_entity_id_changed_at");
+
+                    b.ToTable("audit_entries", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -1281,7 +1332,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.OwnsMany("CommitmentTracker.Domain.Checklists.ChecklistTemplateItem", "Items", b1 =>
                         {
                             b1.Property<Guid>("Id")
-                                .ValueGeneratedOnAdd()
                                 .HasColumnType("uuid")
                                 .HasColumnName("id");
 

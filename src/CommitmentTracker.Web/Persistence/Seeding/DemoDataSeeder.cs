@@ -73,7 +73,7 @@ public sealed class DemoDataSeeder(
         var template = await db.ChecklistTemplates.SingleAsync(t => t.IsActive, cancellationToken);
         var leadTimes = LeadTime.ToPolicy(await db.LeadTimes.ToListAsync(cancellationToken));
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var story = new Story(db, template, leadTimes, today);
+        var story = new Story(db, template, leadTimes, today, clock.GetUtcNow());
 
         var northwind = story.Account("Northwind Logistics", "Logistics", ("Hannah Berg", ContactRole.Buyer, true), ("Tom Weller", ContactRole.BuyersBoss, false));
         var contoso = story.Account("Contoso Manufacturing", "Manufacturing", ("Priya Shah", ContactRole.Buyer, false), ("Luis Ortega", ContactRole.User, false));
@@ -183,11 +183,16 @@ public sealed class DemoDataSeeder(
     }
 
     /// <summary>Replays a deal's history through the domain at the dates it happened.</summary>
-    private sealed class Story(AppDbContext db, ChecklistTemplate template, LeadTimes leadTimes, DateOnly today)
+    private sealed class Story(AppDbContext db, ChecklistTemplate template, LeadTimes leadTimes, DateOnly today, DateTimeOffset now)
     {
         private readonly Dictionary<Guid, DateOnly> _closedOn = [];
 
-        private static DateTimeOffset At(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue) + WorkingHour, TimeSpan.Zero);
+        // Seeded before the working hour, today's events happen now: nothing in the demo is dated in the future.
+        private DateTimeOffset At(DateOnly day)
+        {
+            var at = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue) + WorkingHour, TimeSpan.Zero);
+            return at < now ? at : now;
+        }
 
         public Account Account(string name, string industry, params (string Name, ContactRole Role, bool MayContactManager)[] contacts)
         {

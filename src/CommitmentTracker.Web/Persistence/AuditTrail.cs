@@ -1,0 +1,113 @@
+using System.Globalization;
+using CommitmentTracker.Domain.Accounts;
+using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Domain.Deals;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace CommitmentTracker.Web.Persistence;
+
+/// <summary>Turns the change tracker's pending changes to deals, promises and milestones into audit entries.</summary>
+internal static class AuditTrail
+{
+    private static readonly HashSet<Type> Audited =
+    [
+        typeof(Deal), typeof(Commitment), typeof(Milestone), typeof(DealChecklistItem), typeof(Touchpoint),
+        typeof(SharedRisk), typeof(Account), typeof(Contact),
+    ];
+
+    public static List<AuditEntry> Collect(ChangeTracker tracker, string changedBy, DateTimeOffset now)
+    {
+        var entries = new List<AuditEntry>();
+        var commitmentDeals = tracker.Entries<Commitment>().ToDictionary(e => e.Entity.Id, e => e.Entity.DealId);
+        foreach (var entry in tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList())
+        {
+            var (entity, ownerEntry) = Resolve(entry);
+            if (entity is null || !Audited.Contains(entity.GetType()))
+                continue;
+            var id = (Guid)ownerEntry.Property("Id").CurrentValue!;
+            var dealId = DealIdOf(entity, commitmentDeals);
+            var prefix = ReferenceEquals(entry, ownerEntry) ? "" : entry.Metadata.GetTableName() is null ? "" : $"{OwnedName(entry)}.";
+            if (entry.State is EntityState.Added or EntityState.Deleted && ReferenceEquals(entry, ownerEntry))
+            {
+                entries.Add(New(entity, id, dealId, entry.State.ToString(), null, null, Describe(entity), changedBy, now));
+                continue;
+            }
+            foreach (var property in entry.Properties.Where(p => IsChange(entry.State, p)))
+                entries.Add(New(entity, id, dealId, "Modified", prefix + property.Metadata.Name, Format(property.OriginalValue), Format(property.CurrentValue), changedBy, now));
+            foreach (var complex in entry.ComplexProperties)
+            {
+                foreach (var property in complex.Properties.Where(p => IsChange(entry.State, p)))
+                    entries.Add(New(entity, id, dealId, "Modified", $"{complex.Metadata.Name}.{property.Metadata.Name}", Format(property.OriginalValue), Format(property.CurrentValue), changedBy, now));
+            }
+        }
+        return entries;
+    }
+
+    private static bool IsChange(EntityState state, PropertyEntry property) =>
+        !property.Metadata.IsPrimaryKey() && !property.Metadata.IsForeignKey() && !property.Metadata.IsConcurrencyToken
+        && (state == EntityState.Added ? property.CurrentValue is not null : property.IsModified && !Equals(property.OriginalValue, property.CurrentValue));
+
+    /// <summary>An owned value (an acknowledgement) is audited as a change of its owner.</summary>
+    private static (object? Entity, EntityEntry OwnerEntry) Resolve(EntityEntry entry)
+    {
+        if (!entry.Metadata.IsOwned())
+            return (entry.Entity, entry);
+        var ownership = entry.Metadata.FindOwnership();
+        var owner = ownership is null ? null : entry.References.FirstOrDefault(r => r.Metadata == ownership.DependentToPrincipal)?.TargetEntry;
+        owner ??= entry.Context.ChangeTracker.Entries()
+            .FirstOrDefault(e => ownership is not null && e.Metadata == ownership.PrincipalEntityType
+                && Equals(e.Property("Id").CurrentValue, entry.Property(ownership.Properties[0].Name).CurrentValue));
+        return owner is null ? (null, entry) : (owner.Entity, owner);
+    }
+
+    private static string OwnedName(EntityEntry entry) => entry.Metadata.FindOwnership()?.PrincipalToDependent?.Name ?? entry.Metadata.ClrType.Name;
+
+    private static Guid? DealIdOf(object entity, Dictionary<Guid, Guid> commitmentDeals) => entity switch
+    {
+        Deal d => d.Id,
+        Commitment c => c.DealId,
+        Milestone m => commitmentDeals.TryGetValue(m.CommitmentId, out var dealId) ? dealId : null,
+        DealChecklistItem i => i.DealId,
+        Touchpoint t => t.DealId,
+        SharedRisk r => r.DealId,
+        _ => null,
+    };
+
+    private static string Describe(object entity) => entity switch
+    {
+        Deal d => d.Title,
+        Commitment c => c.Description,
+        Milestone m => m.Title,
+        DealChecklistItem i => i.Title,
+        Touchpoint t => t.Title,
+        SharedRisk r => r.Title,
+        Account a => a.Name,
+        Contact c => c.Name,
+        _ => entity.GetType().Name,
+    };
+
+    private static AuditEntry New(object entity, Guid id, Guid? dealId, string action, string? field, string? oldValue, string? newValue, string changedBy, DateTimeOffset now) => new()
+    {
+        DealId = dealId,
+        EntityType = entity.GetType().Name,
+        EntityId = id,
+        Action = action,
+        Field = field,
+        OldValue = Truncate(oldValue),
+        NewValue = Truncate(newValue),
+        ChangedBy = changedBy,
+        ChangedAt = now,
+    };
+
+    private static string? Format(object? value) => value switch
+    {
+        null => null,
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTimeOffset t => t.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+
+    private static string? Truncate(string? value) => value is { Length: > 1000 } ? value[..1000] : value;
+}
