@@ -44,6 +44,7 @@ try
         .AddRoles<IdentityRole>()
         .AddEntityFrameworkStores<AppDbContext>()
         .AddSignInManager<AppSignInManager>()
+        .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>()
         .AddDefaultTokenProviders();
     builder.Services.AddDataProtection()
         .SetApplicationName("CommitmentTracker")

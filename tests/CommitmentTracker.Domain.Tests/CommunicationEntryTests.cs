@@ -70,6 +70,14 @@ public sealed class CommunicationEntryTests
     }
 
     [Fact]
+    public void A_correction_must_say_something_different_from_the_entry_it_corrects()
+    {
+        var ex = Assert.Throws<DomainException>(() => Log().CorrectWith(" Confirmed the ship date ", Build.Rep, Build.Now));
+
+        Assert.Contains("says the same", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_entry_can_be_about_one_promise()
     {
         var commitmentId = Guid.NewGuid();

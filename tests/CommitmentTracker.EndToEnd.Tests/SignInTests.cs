@@ -11,19 +11,23 @@ public sealed class SignInTests(AppHost app, BrowserFixture browser)
 {
     private static readonly string[] NavigationLinks = ["nav-deals", "nav-fulfilment", "nav-admin"];
 
-    /// <summary>Per demo role: where it lands, its own link (test id and label), its page's heading and a piece of demo data.</summary>
-    public static TheoryData<string, string, string, string, string, string> Roles => new()
+    /// <summary>
+    /// Per demo role: its display name, where it lands, its own link (test id and label), its page's heading, the tab
+    /// to open (if any) and a piece of demo data shown there.
+    /// </summary>
+    public static TheoryData<string, string, string, string, string, string, string?, string> Roles => new()
     {
-        { DemoUsers.Rep, "/deals", "nav-deals", "My deals", "My deals", "Warehouse scanners rollout" },
-        { DemoUsers.Manager, "/deals", "nav-deals", "Team deals", "Team deals", "Warehouse scanners rollout" },
-        { DemoUsers.Service, "/fulfilment", "nav-fulfilment", "Fulfilment", "Fulfilment queue", "Configure WMS profiles" },
-        { DemoUsers.Admin, "/admin/users", "nav-admin", "Administration", "Users and teams", DemoUsers.Rep },
+        { DemoUsers.Rep, "Rita Reyes", "/deals", "nav-deals", "My deals", "My deals", null, "Warehouse scanners rollout" },
+        { DemoUsers.Manager, "Marco Mancini", "/deals", "nav-deals", "Team deals", "Team deals", null, "Warehouse scanners rollout" },
+        // The WMS milestone is assigned to fulfilment@, not service@: it shows in the queue's "All open" tab.
+        { DemoUsers.Service, "Sam Okafor", "/fulfilment", "nav-fulfilment", "Fulfilment", "Fulfilment queue", "All open", "Configure WMS profiles" },
+        { DemoUsers.Admin, "Ada Novak", "/admin/users", "nav-admin", "Administration", "Users and teams", null, DemoUsers.Rep },
     };
 
     [Theory]
     [MemberData(nameof(Roles))]
     public async Task Each_role_lands_on_its_own_page_and_sees_only_its_own_links(
-        string email, string homePath, string ownLink, string ownLinkLabel, string heading, string demoData)
+        string email, string displayName, string homePath, string ownLink, string ownLinkLabel, string heading, string? tab, string demoData)
     {
         var page = await OpenPageAsync();
 
@@ -37,9 +41,14 @@ public sealed class SignInTests(AppHost app, BrowserFixture browser)
             await Expect(page.GetByTestId(otherLink)).ToHaveCountAsync(0);
         }
 
-        await Expect(page.GetByTestId("current-user")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("current-user")).ToContainTextAsync(displayName);
         var main = page.Locator("#main-content");
         await Expect(main.Locator("h1")).ToContainTextAsync(heading);
+        if (tab is not null)
+        {
+            await main.GetByRole(AriaRole.Tab, new LocatorGetByRoleOptions { Name = tab }).ClickAsync();
+        }
+
         await Expect(main).ToContainTextAsync(demoData);
         Assert.DoesNotContain(BrowserErrors, error => error.StartsWith("page error", StringComparison.Ordinal));
 

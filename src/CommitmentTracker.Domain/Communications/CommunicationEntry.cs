@@ -51,7 +51,10 @@ public sealed class CommunicationEntry
     /// <summary>Writes a new entry that corrects this one; this entry stays as it was.</summary>
     public CommunicationEntry CorrectWith(string summary, string loggedBy, DateTimeOffset now)
     {
-        var correction = Log(DealId, CommitmentId, Channel, Direction, People, summary, OccurredAt, loggedBy, now);
+        var text = summary ?? "";
+        if (string.Equals(text.Trim(), Summary, StringComparison.Ordinal))
+            throw new DomainException("The correction says the same as the entry it corrects: write what should have been recorded.");
+        var correction = Log(DealId, CommitmentId, Channel, Direction, People, text, OccurredAt, loggedBy, now);
         correction.CorrectsEntryId = Id;
         return correction;
     }

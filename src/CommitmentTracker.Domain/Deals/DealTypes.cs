@@ -152,7 +152,10 @@ public sealed class Touchpoint
 
     public bool IsOverdue(DateOnly today) => IsOpen && DueOn < today;
 
-    public string Title => Kind switch
+    public string Title => TitleOf(Kind);
+
+    /// <summary>What a touchpoint of this kind asks the rep to do.</summary>
+    public static string TitleOf(TouchpointKind kind) => kind switch
     {
         TouchpointKind.ConfirmDecisionComfort => "Confirm the customer is comfortable with the decision",
         TouchpointKind.WalkThroughRoadToDelivery => "Walk through the road to delivery",
@@ -160,7 +163,7 @@ public sealed class Touchpoint
         TouchpointKind.CheckInBeforePromisedDate => "Check in before the promised date",
         TouchpointKind.ConfirmSatisfaction => "Confirm satisfaction after delivery",
         TouchpointKind.ConfirmPaymentCleared => "Confirm the payment cleared",
-        _ => Kind.ToString(),
+        _ => kind.ToString(),
     };
 
     internal void Complete(Guid communicationEntryId, string byUserId, DateTimeOffset now)

@@ -13,6 +13,13 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<Deals.DealsService>();
         services.AddScoped<Fulfilment.FulfilmentService>();
         services.AddScoped<Administration.UsersService>();
+        services.AddScoped<Administration.ChecklistTemplateService>();
+        services.AddScoped<Administration.LeadTimesService>();
+        services.AddScoped<Administration.RiskLibraryService>();
+        services.AddScoped<Promises.PromisesService>();
+        services.AddScoped<Checklist.ChecklistService>();
+        services.AddScoped<Communications.CommunicationsService>();
+        services.AddScoped<Home.HomeService>();
         return services;
     }
 }

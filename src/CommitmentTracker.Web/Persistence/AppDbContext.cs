@@ -71,24 +71,43 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         });
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        PrepareSave();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var changedDeals = PrepareSave();
+        var rows = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await NotifyAsync(changedDeals, cancellationToken);
+        return rows;
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        PrepareSave();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var changedDeals = PrepareSave();
+        var rows = base.SaveChanges(acceptAllChangesOnSuccess);
+        NotifyAsync(changedDeals, CancellationToken.None).GetAwaiter().GetResult();
+        return rows;
     }
 
-    /// <summary>Refuses edits of append-only records and writes the audit trail into the same save (one transaction).</summary>
-    private void PrepareSave()
+    /// <summary>
+    /// Refuses edits of append-only records and writes the audit trail into the same save (one transaction).
+    /// Returns the deals the save touches, to be announced once it committed.
+    /// </summary>
+    private List<Guid> PrepareSave()
     {
         RefuseChangesToRecords();
         ChangeTracker.DetectChanges();
-        AuditEntries.AddRange(AuditTrail.Collect(ChangeTracker, ChangedBy, ChangedAt ?? DateTimeOffset.UtcNow));
+        var audit = AuditTrail.Collect(ChangeTracker, ChangedBy, ChangedAt ?? DateTimeOffset.UtcNow);
+        AuditEntries.AddRange(audit);
+        var communications = ChangeTracker.Entries<CommunicationEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.DealId);
+        return audit.Select(a => a.DealId).OfType<Guid>().Concat(communications).Distinct().ToList();
+    }
+
+    /// <summary>Tells every app instance which deals changed (PostgreSQL NOTIFY; delivered only when committed).</summary>
+    private async Task NotifyAsync(List<Guid> dealIds, CancellationToken cancellationToken)
+    {
+        if (dealIds.Count == 0)
+            return;
+        var payload = System.Text.Json.JsonSerializer.Serialize(dealIds);
+        await Database.ExecuteSqlAsync($"SELECT pg_notify({Changes.ChangeListener.Channel}, {payload})", cancellationToken);
     }
 
     /// <summary>The communication log and histories are append-only: what was said is a record the company stands behind.</summary>

@@ -18,6 +18,8 @@ public static class PersistenceServiceCollectionExtensions
         services.AddScoped<ReferenceDataSeeder>();
         services.AddScoped<DemoDataSeeder>();
         services.AddHostedService<DatabaseMigrator>();
+        services.AddSingleton<Changes.ChangeFeed>();
+        services.AddHostedService<Changes.ChangeListener>();
         return services;
     }
 

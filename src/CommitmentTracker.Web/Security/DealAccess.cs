@@ -33,7 +33,8 @@ public static class DealAccess
     public static async Task<Deal> FindEditableDealAsync(this AppDbContext db, Actor actor, Guid dealId, CancellationToken cancellationToken = default)
     {
         var deal = await db.Deals.AsSplitQuery().VisibleTo(db, actor)
-            .Include(d => d.Commitments).ThenInclude(c => c.Milestones).ThenInclude(m => m.Updates)
+            // In plan order: the domain renumbers milestones by their place in the list, and PostgreSQL returns rows in no set order.
+            .Include(d => d.Commitments).ThenInclude(c => c.Milestones.OrderBy(m => m.Position)).ThenInclude(m => m.Updates)
             .Include(d => d.Commitments).ThenInclude(c => c.DateHistory)
             .Include(d => d.Checklist)
             .Include(d => d.Touchpoints)

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CommitmentTracker.EndToEnd.Tests.Infrastructure;
@@ -47,8 +48,6 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
         _factory = new Factory(connectionString, _keysDirectory, LogFile);
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
 
-        var selfLog = new StreamWriter("/tmp/ct-selflog.txt") { AutoFlush = true };
-        Serilog.Debugging.SelfLog.Enable(TextWriter.Synchronized(selfLog));
         await StartGate.WaitAsync(TestContext.Current.CancellationToken);
         try
         {
@@ -65,12 +64,6 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
         BaseAddress = new Uri(address.EndsWith('/') ? address : address + "/");
 
         await VerifyStaticAssetsAsync();
-        var cfg = _factory.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
-        TestContext.Current.SendDiagnosticMessage("DIAG cs=" + cfg["ConnectionStrings:Default"] + " sinks=" + cfg["Serilog:WriteTo:EndToEndLog:Name"] + " path=" + cfg["Serilog:WriteTo:EndToEndLog:Args:path"] + " logger=" + Serilog.Log.Logger.GetType().FullName);
-        var lf = _factory.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>();
-        Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(lf.CreateLogger("diag"), "diag warning");
-        Serilog.Log.Warning("static diag warning");
-        await File.WriteAllTextAsync("/tmp/ct-diag.txt", lf.GetType().FullName + " " + string.Join(",", Microsoft.Extensions.Configuration.ConfigurationExtensions.AsEnumerable(cfg.GetSection("Serilog")).Select(kv => kv.Key + "=" + kv.Value)) + " " +  "DIAG cs=" + cfg["ConnectionStrings:Default"] + " sinks=" + cfg["Serilog:WriteTo:EndToEndLog:Name"] + " path=" + cfg["Serilog:WriteTo:EndToEndLog:Args:path"] + " logger=" + Serilog.Log.Logger.GetType().FullName);
     }
 
     /// <summary>A plain HTTP client for the app; redirects are not followed so tests can see them.</summary>
@@ -136,10 +129,15 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
             builder.UseSetting("Demo:ShowSignInHint", "true");
             builder.UseSetting("DataProtection:KeysDirectory", keysDirectory);
 
-            // Keep the test output readable: the app logs warnings and errors to a file instead of the console.
-            builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
-            builder.UseSetting("Serilog:WriteTo:EndToEndLog:Name", "File");
-            builder.UseSetting("Serilog:WriteTo:EndToEndLog:Args:path", logFile);
+            // The app logs warnings and errors to a file instead of the console (sink 0 replaced). Added as app
+            // configuration, not UseSetting: the factory's chained settings answer "" for section keys, and Serilog
+            // then reads "Serilog:WriteTo:0" as a sink named "".
+            builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Serilog:MinimumLevel:Default"] = "Warning",
+                ["Serilog:WriteTo:0:Name"] = "File",
+                ["Serilog:WriteTo:0:Args:path"] = logFile,
+            }));
         }
     }
 }

@@ -25,9 +25,123 @@ public sealed record DealListRow
 /// <summary>Filters of the deals list.</summary>
 public sealed record DealListQuery(DealStage? Stage = null, string? Search = null);
 
-/// <summary>Reads and changes deals for the signed-in user, within the access rules.</summary>
-public sealed class DealsService(IDbContextFactory<AppDbContext> dbFactory)
+/// <summary>An account to pick when logging a deal.</summary>
+public sealed record AccountOption(Guid Id, string Name, string? Industry)
 {
+    public override string ToString() => Name;
+}
+
+/// <summary>A user who may own a deal.</summary>
+public sealed record OwnerOption(string Id, string Name);
+
+/// <summary>Reads and changes deals for the signed-in user, within the access rules.</summary>
+public sealed class DealsService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    TimeProvider clock,
+    NewDealValidator newDealValidator,
+    DealDetailsValidator detailsValidator,
+    StageMoveValidator stageMoveValidator)
+{
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Logs a deal at close: Verbal, with the current checklist version and its post-sale touchpoints.</summary>
+    public async Task<Guid> CreateAsync(Actor actor, NewDealInput input, CancellationToken cancellationToken = default)
+    {
+        if (!actor.IsRep && !actor.IsManager)
+            throw new AccessDeniedException("Deals are logged by reps and their managers.");
+        await newDealValidator.EnsureValidAsync(input, cancellationToken);
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateForAsync(actor, now, cancellationToken);
+
+        var ownerId = input.OwnerId ?? actor.UserId;
+        if (ownerId != actor.UserId && !(actor.IsManager && actor.TeamId is { } team
+                && await db.Users.AnyAsync(u => u.Id == ownerId && u.TeamId == team && u.IsActive, cancellationToken)))
+            throw new AccessDeniedException("A deal can be logged for a rep of your own team only.");
+
+        Guid accountId;
+        if (input.AccountId is { } existing)
+        {
+            accountId = await db.Accounts.Where(a => a.Id == existing).Select(a => (Guid?)a.Id).SingleOrDefaultAsync(cancellationToken)
+                ?? throw new RecordNotFoundException("account");
+        }
+        else
+        {
+            var name = input.NewAccountName!.Trim();
+            if (await db.Accounts.AnyAsync(a => EF.Functions.ILike(a.Name, SearchPattern.Escape(name), SearchPattern.EscapeCharacter), cancellationToken))
+                throw new Domain.DomainException($"An account named {name} already exists: pick it from the list.");
+            var account = Domain.Accounts.Account.Create(name, input.NewAccountIndustry, now);
+            foreach (var c in input.NewContacts)
+                account.AddContact(c.Name, c.Role, c.Email, c.Phone, c.MayContactTheirManager);
+            db.Accounts.Add(account);
+            accountId = account.Id;
+        }
+
+        var template = await db.ChecklistTemplates.Include(t => t.Items).SingleAsync(t => t.IsActive, cancellationToken);
+        var deal = Deal.Create(accountId, input.Title, ownerId, Money.Of(input.Value!.Value, input.Currency), input.ExpectedOutcome,
+            DateOnly.FromDateTime(input.CloseDate!.Value), template, now, Today);
+        db.Deals.Add(deal);
+        await db.SaveChangesAsync(cancellationToken);
+        return deal.Id;
+    }
+
+    public async Task UpdateDetailsAsync(Actor actor, Guid dealId, uint version, DealDetailsInput input, CancellationToken cancellationToken = default)
+    {
+        await detailsValidator.EnsureValidAsync(input, cancellationToken);
+        await using var db = await dbFactory.CreateForAsync(actor, clock.GetUtcNow(), cancellationToken);
+        var deal = await db.FindEditableDealAsync(actor, dealId, cancellationToken);
+        db.ExpectVersion(deal, version);
+        deal.UpdateDetails(input.Title, Money.Of(input.Value!.Value, input.Currency), input.ExpectedOutcome, DateOnly.FromDateTime(input.CloseDate!.Value), Today);
+        await db.SaveOrExplainConflictAsync("deal", cancellationToken);
+    }
+
+    /// <summary>Moves the deal through its stages; the domain enforces the gates and explains what is missing.</summary>
+    public async Task MoveAsync(Actor actor, Guid dealId, uint version, StageMoveInput input, CancellationToken cancellationToken = default)
+    {
+        await stageMoveValidator.EnsureValidAsync(input, cancellationToken);
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateForAsync(actor, now, cancellationToken);
+        var deal = await db.FindEditableDealAsync(actor, dealId, cancellationToken);
+        db.ExpectVersion(deal, version);
+        switch (input.Target)
+        {
+            case DealStage.Ordered:
+                deal.MarkOrdered(input.PurchaseOrderReference!, actor.UserId, now);
+                break;
+            case DealStage.Delivered:
+                deal.MarkDelivered(actor.UserId, now, Today);
+                break;
+            case DealStage.Paid:
+                deal.MarkPaid(DateOnly.FromDateTime(input.PaymentDate!.Value), input.PaymentReference!, actor.UserId, now, Today);
+                break;
+            case DealStage.Lost:
+                deal.MarkLost(input.LostReason!.Value, input.LostNote, actor.UserId, now);
+                break;
+            default:
+                throw new Domain.DomainException("A deal cannot move back to Verbal.");
+        }
+        await db.SaveOrExplainConflictAsync("deal", cancellationToken);
+    }
+
+    /// <summary>Accounts matching a search, for the account picker.</summary>
+    public async Task<IReadOnlyList<AccountOption>> SearchAccountsAsync(string? search, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var accounts = db.Accounts.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+            accounts = accounts.Where(a => EF.Functions.ILike(a.Name, SearchPattern.Contains(search), SearchPattern.EscapeCharacter));
+        return await accounts.OrderBy(a => a.Name).Take(20).Select(a => new AccountOption(a.Id, a.Name, a.Industry)).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Who may own a new deal: a rep themselves; a manager's team members.</summary>
+    public async Task<IReadOnlyList<OwnerOption>> OwnerOptionsAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        if (!actor.IsManager || actor.TeamId is not { } team)
+            return [new OwnerOption(actor.UserId, actor.DisplayName)];
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Users.AsNoTracking().Where(u => u.TeamId == team && u.IsActive).OrderBy(u => u.DisplayName)
+            .Select(u => new OwnerOption(u.Id, u.DisplayName)).ToListAsync(cancellationToken);
+    }
+
     public async Task<Page<DealListRow>> ListAsync(Actor actor, DealListQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -55,8 +169,10 @@ public sealed class DealsService(IDbContextFactory<AppDbContext> dbFactory)
                    };
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
-            var pattern = $"%{query.Search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
-            rows = rows.Where(r => EF.Functions.ILike(r.Title, pattern) || EF.Functions.ILike(r.AccountName, pattern) || EF.Functions.ILike(r.OwnerName, pattern));
+            var pattern = SearchPattern.Contains(query.Search);
+            rows = rows.Where(r => EF.Functions.ILike(r.Title, pattern, SearchPattern.EscapeCharacter)
+                || EF.Functions.ILike(r.AccountName, pattern, SearchPattern.EscapeCharacter)
+                || EF.Functions.ILike(r.OwnerName, pattern, SearchPattern.EscapeCharacter));
         }
         var total = await rows.CountAsync(cancellationToken);
         var sorted = (page.SortBy, page.Descending) switch
@@ -67,8 +183,9 @@ public sealed class DealsService(IDbContextFactory<AppDbContext> dbFactory)
             ("account", true) => rows.OrderByDescending(r => r.AccountName),
             ("owner", false) => rows.OrderBy(r => r.OwnerName),
             ("owner", true) => rows.OrderByDescending(r => r.OwnerName),
-            ("stage", false) => rows.OrderBy(r => r.Stage),
-            ("stage", true) => rows.OrderByDescending(r => r.Stage),
+            // Stages are stored by name: sort by their place on the road from verbal to paid, not alphabetically.
+            ("stage", false) => rows.OrderBy(r => r.Stage == DealStage.Verbal ? 0 : r.Stage == DealStage.Ordered ? 1 : r.Stage == DealStage.Delivered ? 2 : r.Stage == DealStage.Paid ? 3 : 4),
+            ("stage", true) => rows.OrderByDescending(r => r.Stage == DealStage.Verbal ? 0 : r.Stage == DealStage.Ordered ? 1 : r.Stage == DealStage.Delivered ? 2 : r.Stage == DealStage.Paid ? 3 : 4),
             ("value", false) => rows.OrderBy(r => r.Value),
             ("value", true) => rows.OrderByDescending(r => r.Value),
             ("daysInStage", false) => rows.OrderByDescending(r => r.StageEnteredAt),
@@ -86,7 +203,7 @@ public sealed class DealsService(IDbContextFactory<AppDbContext> dbFactory)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var deal = await db.Deals.AsNoTracking().AsSplitQuery().VisibleTo(db, actor)
-            .Include(d => d.Commitments).ThenInclude(c => c.Milestones)
+            .Include(d => d.Commitments).ThenInclude(c => c.Milestones.OrderBy(m => m.Position))
             .Include(d => d.Commitments).ThenInclude(c => c.DateHistory)
             .Include(d => d.Checklist)
             .Include(d => d.Touchpoints)

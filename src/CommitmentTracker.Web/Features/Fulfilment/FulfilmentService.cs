@@ -39,8 +39,10 @@ public sealed class FulfilmentService(IDbContextFactory<AppDbContext> dbFactory,
         var rows = Filter(Rows(db, actor), actor, tab);
         if (!string.IsNullOrWhiteSpace(search))
         {
-            var pattern = $"%{search.Trim()}%";
-            rows = rows.Where(r => EF.Functions.ILike(r.Milestone, pattern) || EF.Functions.ILike(r.DealTitle, pattern) || EF.Functions.ILike(r.AccountName, pattern));
+            var pattern = SearchPattern.Contains(search);
+            rows = rows.Where(r => EF.Functions.ILike(r.Milestone, pattern, SearchPattern.EscapeCharacter)
+                || EF.Functions.ILike(r.DealTitle, pattern, SearchPattern.EscapeCharacter)
+                || EF.Functions.ILike(r.AccountName, pattern, SearchPattern.EscapeCharacter));
         }
         var total = await rows.CountAsync(cancellationToken);
         var sorted = (page.SortBy, page.Descending) switch

@@ -72,8 +72,9 @@ public sealed class DemoDataSeeder(
 
         var template = await db.ChecklistTemplates.SingleAsync(t => t.IsActive, cancellationToken);
         var leadTimes = LeadTime.ToPolicy(await db.LeadTimes.ToListAsync(cancellationToken));
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var story = new Story(db, template, leadTimes, today, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var story = new Story(db, template, leadTimes, today, now);
 
         var northwind = story.Account("Northwind Logistics", "Logistics", ("Hannah Berg", ContactRole.Buyer, true), ("Tom Weller", ContactRole.BuyersBoss, false));
         var contoso = story.Account("Contoso Manufacturing", "Manufacturing", ("Priya Shah", ContactRole.Buyer, false), ("Luis Ortega", ContactRole.User, false));

@@ -1,0 +1,76 @@
+using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Web.Features.Communications;
+using CommitmentTracker.Web.Persistence;
+using CommitmentTracker.Web.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommitmentTracker.Web.Features.Home;
+
+/// <summary>A post-sale touchpoint that is due today or overdue.</summary>
+public sealed record DueTouchpointRow(
+    Guid TouchpointId, Guid DealId, string DealTitle, string AccountName, string OwnerName, TouchpointKind Kind, string Title,
+    string? PromiseDescription, DateOnly DueOn, IReadOnlyList<PersonSuggestion> Contacts);
+
+/// <summary>A promise, ours or the customer's, whose promised date is near or passed while it is not done.</summary>
+public sealed record UpcomingPromiseRow(
+    Guid CommitmentId, Guid DealId, string DealTitle, string AccountName, string OwnerName, CommitmentDirection Direction,
+    CommitmentKind Kind, string Description, DateOnly PromisedDate, CommitmentStatus Status);
+
+/// <summary>What a rep (or a manager, for the team) should act on today.</summary>
+public sealed record HomeView(DateOnly Today, IReadOnlyList<DueTouchpointRow> Touchpoints, IReadOnlyList<UpcomingPromiseRow> Promises);
+
+/// <summary>The rep's home: due and overdue touchpoints first, then the promises due in the next two weeks.</summary>
+public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    /// <summary>How far ahead the home page looks for promised dates.</summary>
+    public const int PromiseHorizonDays = 14;
+
+    /// <summary>Enough for any real desk; a longer list is a sign to use the deals list instead.</summary>
+    private const int MaxRows = 200;
+
+    /// <summary>
+    /// The actor's own deals (a manager: the team's). Touchpoints still open and due today or earlier; promises not yet
+    /// kept or waived, promised within <see cref="PromiseHorizonDays"/> days (including those whose date passed). Lost deals are left out.
+    /// </summary>
+    public async Task<HomeView> GetAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var horizon = today.AddDays(PromiseHorizonDays);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var deals = db.Deals.AsNoTracking().EditableBy(db, actor).Where(d => d.Stage != DealStage.Lost);
+
+        var touchpoints = await (
+            from t in db.Touchpoints.AsNoTracking()
+            join d in deals on t.DealId equals d.Id
+            join a in db.Accounts on d.AccountId equals a.Id
+            join u in db.Users on d.OwnerId equals u.Id
+            join c in db.Commitments on t.CommitmentId equals c.Id into about
+            from c in about.DefaultIfEmpty()
+            where t.CompletedAt == null && !t.IsCancelled && t.DueOn <= today
+            orderby t.DueOn, d.Title, t.Kind
+            select new { t.Id, DealId = d.Id, DealTitle = d.Title, AccountId = a.Id, AccountName = a.Name, OwnerName = u.DisplayName, t.Kind, Promise = c == null ? null : c.Description, t.DueOn })
+            .Take(MaxRows).ToListAsync(cancellationToken);
+
+        var accountIds = touchpoints.Select(t => t.AccountId).Distinct().ToList();
+        var contacts = (await db.Contacts.AsNoTracking().Where(c => accountIds.Contains(c.AccountId)).ToListAsync(cancellationToken))
+            .GroupBy(c => c.AccountId).ToDictionary(g => g.Key, g => PersonSuggestion.From(g));
+
+        var promises = await (
+            from c in db.Commitments.AsNoTracking()
+            join d in deals on c.DealId equals d.Id
+            join a in db.Accounts on d.AccountId equals a.Id
+            join u in db.Users on d.OwnerId equals u.Id
+            where (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken) && c.PromisedDate <= horizon
+            orderby c.PromisedDate, d.Title
+            select new UpcomingPromiseRow(c.Id, d.Id, d.Title, a.Name, u.DisplayName, c.Direction, c.Kind, c.Description, c.PromisedDate, c.Status))
+            .Take(MaxRows).ToListAsync(cancellationToken);
+
+        return new HomeView(
+            today,
+            touchpoints.Select(t => new DueTouchpointRow(
+                t.Id, t.DealId, t.DealTitle, t.AccountName, t.OwnerName, t.Kind, Touchpoint.TitleOf(t.Kind), t.Promise, t.DueOn,
+                contacts.GetValueOrDefault(t.AccountId) ?? [])).ToList(),
+            promises);
+    }
+}
