@@ -226,6 +226,23 @@ public sealed class Commitment
         return milestone;
     }
 
+    /// <summary>Plans the milestones from the kind's template: planned dates are offsets from the promised date, never before today.</summary>
+    public IReadOnlyList<Milestone> PlanFromTemplate(MilestoneTemplate template, string? assigneeId, DateOnly today)
+    {
+        EnsureNotClosed();
+        if (template.Kind != Kind)
+            throw new DomainException($"That is the {template.Kind.ToString().ToLowerInvariant()} plan; this promise is {Kind.ToString().ToLowerInvariant()}.");
+        if (_milestones.Count > 0)
+            throw new DomainException("This promise already has a milestone plan: edit it instead.");
+        var planned = new List<Milestone>();
+        foreach (var step in template.Steps)
+        {
+            var date = PromisedDate.AddDays(step.OffsetDays);
+            planned.Add(AddMilestone(step.Title, assigneeId, date < today ? today : date, step.IsCustomerAcceptance));
+        }
+        return planned;
+    }
+
     public void PlanMilestone(Guid milestoneId, string title, string? assigneeId, DateOnly plannedDate) =>
         FindMilestone(milestoneId).Plan(title, assigneeId, plannedDate);
 

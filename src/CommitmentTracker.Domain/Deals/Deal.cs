@@ -15,6 +15,7 @@ public sealed class Deal
     private readonly List<SharedRisk> _sharedRisks = [];
     private readonly List<Touchpoint> _touchpoints = [];
     private readonly List<DealStageChange> _stageHistory = [];
+    private readonly List<TechnicalReview> _technicalReviews = [];
 
     private Deal() { }
 
@@ -48,6 +49,10 @@ public sealed class Deal
     public IReadOnlyList<SharedRisk> SharedRisks => _sharedRisks;
     public IReadOnlyList<Touchpoint> Touchpoints => _touchpoints;
     public IReadOnlyList<DealStageChange> StageHistory => _stageHistory;
+    public IReadOnlyList<TechnicalReview> TechnicalReviews => _technicalReviews;
+
+    /// <summary>The checklist item answered by an approved technical review.</summary>
+    public const string TechnicalReviewItemTitle = "Technical review";
 
     public bool IsClosed => Stage is DealStage.Paid or DealStage.Lost;
 
@@ -168,6 +173,31 @@ public sealed class Deal
         var shared = new SharedRisk(Id, risk.Id, risk.Title, risk.UsualResponse, byUserId, now);
         _sharedRisks.Add(shared);
         return shared;
+    }
+
+    // ---------- technical review ----------
+
+    /// <summary>Asks service staff to review the solution before it is promised; only while the deal is verbal.</summary>
+    public TechnicalReview RequestTechnicalReview(string request, string byUserId, DateTimeOffset now)
+    {
+        if (Stage != DealStage.Verbal)
+            throw new DomainException("A technical review is asked for before the promise is made, while the deal is verbal.");
+        if (_technicalReviews.Any(r => r.IsPending))
+            throw new DomainException("A technical review is already waiting for service staff.");
+        var review = new TechnicalReview(Id, Guard.Required(request, "What to review", FieldLengths.Text), byUserId, now);
+        _technicalReviews.Add(review);
+        return review;
+    }
+
+    /// <summary>Service staff approve or raise concerns; an approval answers the checklist's technical-review item.</summary>
+    public void DecideTechnicalReview(Guid reviewId, bool approved, string? comment, string reviewerId, DateTimeOffset now)
+    {
+        var review = _technicalReviews.FirstOrDefault(r => r.Id == reviewId)
+            ?? throw new DomainException("That review is not on this deal.");
+        review.Decide(approved, comment, reviewerId, now);
+        var item = _checklist.FirstOrDefault(i => string.Equals(i.Title, TechnicalReviewItemTitle, StringComparison.OrdinalIgnoreCase));
+        if (approved && item is not null && !IsClosed)
+            item.Record($"Approved by service on {now:yyyy-MM-dd}{(review.Comment is null ? "" : $": {review.Comment}")}", reviewerId, now);
     }
 
     // ---------- stages ----------

@@ -12,6 +12,8 @@ public static class FeatureServiceCollectionExtensions
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddScoped<Deals.DealsService>();
         services.AddScoped<Fulfilment.FulfilmentService>();
+        services.AddScoped<Fulfilment.MilestonePlanService>();
+        services.AddScoped<TechnicalReviews.TechnicalReviewService>();
         services.AddScoped<Administration.UsersService>();
         services.AddScoped<Administration.ChecklistTemplateService>();
         services.AddScoped<Administration.LeadTimesService>();

@@ -34,6 +34,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<CommunicationEntry> CommunicationEntries => Set<CommunicationEntry>();
     public DbSet<RiskLibraryEntry> RiskLibrary => Set<RiskLibraryEntry>();
     public DbSet<LeadTime> LeadTimes => Set<LeadTime>();
+    public DbSet<MilestoneTemplate> MilestoneTemplates => Set<MilestoneTemplate>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     /// <summary>Who the changes saved by this context are made by; recorded in the audit trail.</summary>

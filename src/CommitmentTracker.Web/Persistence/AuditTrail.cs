@@ -13,7 +13,7 @@ internal static class AuditTrail
     private static readonly HashSet<Type> Audited =
     [
         typeof(Deal), typeof(Commitment), typeof(Milestone), typeof(DealChecklistItem), typeof(Touchpoint),
-        typeof(SharedRisk), typeof(Account), typeof(Contact),
+        typeof(SharedRisk), typeof(TechnicalReview), typeof(Account), typeof(Contact),
     ];
 
     public static List<AuditEntry> Collect(ChangeTracker tracker, string changedBy, DateTimeOffset now)
@@ -71,6 +71,7 @@ internal static class AuditTrail
         DealChecklistItem i => i.DealId,
         Touchpoint t => t.DealId,
         SharedRisk r => r.DealId,
+        TechnicalReview r => r.DealId,
         _ => null,
     };
 
@@ -82,6 +83,7 @@ internal static class AuditTrail
         DealChecklistItem i => i.Title,
         Touchpoint t => t.Title,
         SharedRisk r => r.Title,
+        TechnicalReview r => r.Request,
         Account a => a.Name,
         Contact c => c.Name,
         _ => entity.GetType().Name,

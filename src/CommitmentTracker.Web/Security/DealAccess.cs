@@ -40,6 +40,7 @@ public static class DealAccess
             .Include(d => d.Touchpoints)
             .Include(d => d.StageHistory)
             .Include(d => d.SharedRisks)
+            .Include(d => d.TechnicalReviews)
             .SingleOrDefaultAsync(d => d.Id == dealId, cancellationToken)
             ?? throw new RecordNotFoundException("deal");
         if (!await db.Deals.EditableBy(db, actor).AnyAsync(d => d.Id == dealId, cancellationToken))

@@ -54,6 +54,13 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
             // StartServer blocks until the host has started: migrations and demo seeding run in a hosted service before that.
             await Task.Run(_factory.StartServer, TestContext.Current.CancellationToken);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // When the app fails to start, Program.cs logs why and exits; the factory only sees a disposed host.
+            throw new InvalidOperationException(
+                $"The app did not start ({ex.GetType().Name}: {ex.Message}). End of its log {LogFile}:{System.Environment.NewLine}{ReadLogTail()}",
+                ex);
+        }
         finally
         {
             StartGate.Release();
@@ -113,6 +120,22 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
         {
             throw new InvalidOperationException(
                 $"Static assets do not load in {Environment}: {string.Join("; ", problems)}. App log: {LogFile}");
+        }
+    }
+
+    private string ReadLogTail(int maxCharacters = 6000)
+    {
+        try
+        {
+            // The app may still hold the file open for writing.
+            using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            var text = reader.ReadToEnd();
+            return text.Length <= maxCharacters ? text : "..." + text[^maxCharacters..];
+        }
+        catch (IOException ex)
+        {
+            return $"(log not readable: {ex.Message})";
         }
     }
 

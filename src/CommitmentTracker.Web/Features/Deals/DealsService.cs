@@ -209,6 +209,7 @@ public sealed class DealsService(
             .Include(d => d.Touchpoints)
             .Include(d => d.StageHistory)
             .Include(d => d.SharedRisks)
+            .Include(d => d.TechnicalReviews)
             .SingleOrDefaultAsync(d => d.Id == dealId, cancellationToken);
         if (deal is null)
             return null;

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CommitmentTracker.Web.Features.Fulfilment;
 
 /// <summary>Which part of the queue to show.</summary>
-public enum QueueTab { AssignedToMe, MyDepartmentUnassigned, Overdue, Blocked, AllOpen }
+public enum QueueTab { AssignedToMe, MyDepartmentUnassigned, DueThisWeek, Overdue, Blocked, Stale, AllOpen }
 
 /// <summary>One open milestone in the fulfilment queue.</summary>
 public sealed record QueueRow
@@ -26,11 +26,62 @@ public sealed record QueueRow
     public DateOnly? ForecastDate { get; init; }
     public DateOnly PromisedDate { get; init; }
     public Domain.Department Department { get; init; }
+    public DateTimeOffset? LastUpdatedAt { get; init; }
+    public bool IsCustomerAcceptance { get; init; }
+    public uint Version { get; init; }
 }
 
+/// <summary>A milestone the user wants to update, with the version they saw.</summary>
+public sealed record MilestoneRef(Guid MilestoneId, uint Version);
+
 /// <summary>The milestones service staff keep current.</summary>
-public sealed class FulfilmentService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class FulfilmentService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    TimeProvider clock,
+    MilestoneUpdateValidator validator,
+    Microsoft.Extensions.Options.IOptions<FulfilmentOptions> options)
 {
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    /// <summary>Records a fulfilment update on one milestone; the promise's status follows.</summary>
+    public Task UpdateAsync(Actor actor, MilestoneRef milestone, MilestoneUpdateInput input, CancellationToken cancellationToken = default) =>
+        UpdateManyAsync(actor, [milestone], input, cancellationToken);
+
+    /// <summary>
+    /// Applies the same update to several milestones, all or nothing: one refusal (a rule, access, or someone
+    /// else's newer change) saves none of them.
+    /// </summary>
+    public async Task UpdateManyAsync(Actor actor, IReadOnlyList<MilestoneRef> milestones, MilestoneUpdateInput input, CancellationToken cancellationToken = default)
+    {
+        if (!actor.IsService)
+            throw new AccessDeniedException("Milestones are kept current by service staff.");
+        if (milestones.Count == 0)
+            throw new Domain.DomainException("Select at least one milestone.");
+        var ids = milestones.Select(m => m.MilestoneId).ToList();
+        await using var db = await dbFactory.CreateForAsync(actor, clock.GetUtcNow(), cancellationToken);
+        var commitments = await db.Commitments.AsSplitQuery()
+            .Include(c => c.Milestones.OrderBy(m => m.Position)).ThenInclude(m => m.Updates)
+            .Where(c => c.Milestones.Any(m => ids.Contains(m.Id)))
+            .ToListAsync(cancellationToken);
+        foreach (var reference in milestones)
+        {
+            var commitment = commitments.FirstOrDefault(c => c.Milestones.Any(m => m.Id == reference.MilestoneId))
+                ?? throw new RecordNotFoundException("milestone");
+            var milestone = commitment.FindMilestone(reference.MilestoneId);
+            if (!MayUpdate(actor, milestone, commitment))
+                throw new AccessDeniedException($"\"{milestone.Title}\" is assigned to someone else or belongs to another department.");
+            var change = input.For(milestone);
+            await validator.EnsureValidAsync(change, cancellationToken);
+            db.ExpectVersion(milestone, reference.Version);
+            commitment.UpdateMilestone(milestone.Id, change.ToChange(), actor.UserId, clock.GetUtcNow(), Today);
+        }
+        await db.SaveOrExplainConflictAsync(milestones.Count == 1 ? "milestone" : "set of milestones", cancellationToken);
+    }
+
+    /// <summary>Service staff update milestones assigned to them, or unassigned ones of their department.</summary>
+    public static bool MayUpdate(Actor actor, Domain.Commitments.Milestone milestone, Domain.Commitments.Commitment commitment) =>
+        actor.IsService && (milestone.AssigneeId == actor.UserId || (milestone.AssigneeId is null && commitment.Department == actor.Department));
+
     public async Task<Page<QueueRow>> QueueAsync(Actor actor, QueueTab tab, string? search, PageRequest page, CancellationToken cancellationToken = default)
     {
         if (!MayReadQueue(actor))
@@ -78,11 +129,14 @@ public sealed class FulfilmentService(IDbContextFactory<AppDbContext> dbFactory,
     private IQueryable<QueueRow> Filter(IQueryable<QueueRow> rows, Actor actor, QueueTab tab)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var staleBefore = clock.GetUtcNow().AddDays(-options.Value.StaleAfterDays);
         return tab switch
         {
             QueueTab.AssignedToMe => rows.Where(r => r.AssigneeId == actor.UserId),
             QueueTab.MyDepartmentUnassigned => rows.Where(r => r.AssigneeId == null && r.Department == actor.Department),
+            QueueTab.DueThisWeek => rows.Where(r => (r.ForecastDate ?? r.PlannedDate) >= today && (r.ForecastDate ?? r.PlannedDate) <= today.AddDays(7)),
             QueueTab.Overdue => rows.Where(r => (r.ForecastDate ?? r.PlannedDate) < today),
+            QueueTab.Stale => rows.Where(r => r.Status == MilestoneStatus.InProgress && (r.LastUpdatedAt == null || r.LastUpdatedAt < staleBefore)),
             QueueTab.Blocked => rows.Where(r => r.Status == MilestoneStatus.Blocked),
             _ => rows,
         };
@@ -114,6 +168,9 @@ public sealed class FulfilmentService(IDbContextFactory<AppDbContext> dbFactory,
                    ForecastDate = m.ForecastDate,
                    PromisedDate = c.PromisedDate,
                    Department = c.Department,
+                   LastUpdatedAt = m.LastUpdatedAt,
+                   IsCustomerAcceptance = m.IsCustomerAcceptance,
+                   Version = EF.Property<uint>(m, AppDbContext.Version),
                };
     }
 }

@@ -1,6 +1,8 @@
 using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Commitments;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CommitmentTracker.Web.Persistence.Configurations;
@@ -90,6 +92,27 @@ internal sealed class LeadTimeConfiguration : IEntityTypeConfiguration<LeadTime>
     public void Configure(EntityTypeBuilder<LeadTime> builder)
     {
         builder.HasKey(l => l.Kind);
+        builder.HasXminVersion();
+    }
+}
+
+internal sealed class MilestoneTemplateConfiguration : IEntityTypeConfiguration<MilestoneTemplate>
+{
+    public void Configure(EntityTypeBuilder<MilestoneTemplate> builder)
+    {
+        builder.HasKey(t => t.Kind);
+        // A template is read and written whole: its steps live in one jsonb column.
+        builder.Property<List<MilestoneTemplateStep>>("_steps")
+            .HasColumnName("steps")
+            .HasColumnType("jsonb")
+            .HasConversion(
+                steps => JsonSerializer.Serialize(steps, JsonSerializerOptions.Web),
+                json => JsonSerializer.Deserialize<List<MilestoneTemplateStep>>(json, JsonSerializerOptions.Web) ?? new List<MilestoneTemplateStep>(),
+                new ValueComparer<List<MilestoneTemplateStep>>(
+                    (a, b) => a!.SequenceEqual(b!),
+                    v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s)),
+                    v => v.ToList()));
+        builder.Ignore(t => t.Steps);
         builder.HasXminVersion();
     }
 }

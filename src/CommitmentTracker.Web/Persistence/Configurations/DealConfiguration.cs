@@ -37,6 +37,7 @@ internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
         builder.HasMany(d => d.SharedRisks).WithOne().HasForeignKey(r => r.DealId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(d => d.Touchpoints).WithOne().HasForeignKey(t => t.DealId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(d => d.StageHistory).WithOne().HasForeignKey(s => s.DealId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(d => d.TechnicalReviews).WithOne().HasForeignKey(r => r.DealId).OnDelete(DeleteBehavior.Cascade);
 
         // The lists reps and managers open: my deals by stage, newest first.
         builder.HasIndex(d => new { d.OwnerId, d.Stage });
@@ -88,5 +89,20 @@ internal sealed class SharedRiskConfiguration : IEntityTypeConfiguration<SharedR
         builder.Property(r => r.SharedBy).HasMaxLength(FieldLengths.UserId);
         builder.HasOne<RiskLibraryEntry>().WithMany().HasForeignKey(r => r.RiskLibraryEntryId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(r => new { r.DealId, r.RiskLibraryEntryId }).IsUnique();
+    }
+}
+
+internal sealed class TechnicalReviewConfiguration : IEntityTypeConfiguration<TechnicalReview>
+{
+    public void Configure(EntityTypeBuilder<TechnicalReview> builder)
+    {
+        builder.Property(r => r.Request).HasMaxLength(FieldLengths.Text);
+        builder.Property(r => r.RequestedBy).HasMaxLength(FieldLengths.UserId);
+        builder.Property(r => r.ReviewerId).HasMaxLength(FieldLengths.UserId);
+        builder.Property(r => r.Comment).HasMaxLength(FieldLengths.Text);
+        builder.HasIndex(r => new { r.DealId, r.RequestedAt });
+        // Service staff's list of reviews waiting for them.
+        builder.HasIndex(r => r.Outcome).HasFilter("outcome = 'Pending'");
+        builder.HasXminVersion();
     }
 }

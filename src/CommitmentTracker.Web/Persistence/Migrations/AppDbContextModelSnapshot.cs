@@ -397,6 +397,30 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.ToTable("milestones", (string)null);
                 });
 
+            modelBuilder.Entity("CommitmentTracker.Domain.Commitments.MilestoneTemplate", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("_steps")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("steps");
+
+                    b.HasKey("Kind")
+                        .HasName("pk_milestone_templates");
+
+                    b.ToTable("milestone_templates", (string)null);
+                });
+
             modelBuilder.Entity("CommitmentTracker.Domain.Commitments.MilestoneUpdate", b =>
                 {
                     b.Property<Guid>("Id")
@@ -837,6 +861,71 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasDatabaseName("ix_shared_risks_deal_id_risk_library_entry_id");
 
                     b.ToTable("shared_risks", (string)null);
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.Deals.TechnicalReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("comment");
+
+                    b.Property<Guid>("DealId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deal_id");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Request")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("request");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("requested_by");
+
+                    b.Property<string>("ReviewerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("reviewer_id");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_technical_review");
+
+                    b.HasIndex("Outcome")
+                        .HasDatabaseName("ix_technical_review_outcome")
+                        .HasFilter("outcome = 'Pending'");
+
+                    b.HasIndex("DealId", "RequestedAt")
+                        .HasDatabaseName("ix_technical_review_deal_id_requested_at");
+
+                    b.ToTable("technical_review", (string)null);
                 });
 
             modelBuilder.Entity("CommitmentTracker.Domain.Deals.Touchpoint", b =>
@@ -1636,6 +1725,16 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasConstraintName("fk_shared_risks_risk_library_risk_library_entry_id");
                 });
 
+            modelBuilder.Entity("CommitmentTracker.Domain.Deals.TechnicalReview", b =>
+                {
+                    b.HasOne("CommitmentTracker.Domain.Deals.Deal", null)
+                        .WithMany("TechnicalReviews")
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_technical_review_deals_deal_id");
+                });
+
             modelBuilder.Entity("CommitmentTracker.Domain.Deals.Touchpoint", b =>
                 {
                     b.HasOne("CommitmentTracker.Domain.Deals.Deal", null)
@@ -1738,6 +1837,8 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.Navigation("SharedRisks");
 
                     b.Navigation("StageHistory");
+
+                    b.Navigation("TechnicalReviews");
 
                     b.Navigation("Touchpoints");
                 });

@@ -33,6 +33,10 @@ public sealed class ReferenceDataSeeder(
         foreach (var kind in Enum.GetValues<CommitmentKind>().Except(kindsWithLeadTime))
             db.LeadTimes.Add(new LeadTime(kind, LeadTimes.Defaults.For(kind)));
 
+        var kindsWithPlan = await db.MilestoneTemplates.Select(t => t.Kind).ToListAsync(cancellationToken);
+        foreach (var template in MilestoneTemplate.Defaults.Where(t => !kindsWithPlan.Contains(t.Kind)))
+            db.MilestoneTemplates.Add(new MilestoneTemplate(template.Kind, template.Steps));
+
         if (!await db.RiskLibrary.AnyAsync(cancellationToken))
             db.RiskLibrary.AddRange(StarterRisks());
 

@@ -204,6 +204,19 @@ public sealed class CommunicationsServiceTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task The_satisfaction_call_of_a_paid_deal_can_still_be_done()
+    {
+        var rep = await database.CreateAsync(AppRoles.Rep, await database.CreateTeamAsync());
+        var deal = await database.CreateDealAsync(rep, stage: DealStage.Paid);
+        var satisfaction = deal.Touchpoints.Single(t => t.Kind == TouchpointKind.ConfirmSatisfaction);
+
+        await _communications.CompleteTouchpointAsync(rep, deal.Id, satisfaction.Id, Talk(), Cancel);
+
+        Assert.False((await TouchpointAsync(satisfaction.Id)).IsOpen);
+        Assert.Equal(1, await CountEntriesAsync(deal.Id));
+    }
+
+    [Fact]
     public async Task The_manager_of_the_reps_team_logs_corrects_and_completes_touchpoints()
     {
         var (rep, deal) = await ArrangeAsync();

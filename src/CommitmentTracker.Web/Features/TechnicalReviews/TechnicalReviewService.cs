@@ -1,0 +1,50 @@
+using CommitmentTracker.Domain;
+using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Web.Persistence;
+using CommitmentTracker.Web.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommitmentTracker.Web.Features.TechnicalReviews;
+
+/// <summary>A review waiting for service staff.</summary>
+public sealed record PendingReview(Guid ReviewId, Guid DealId, string DealTitle, string AccountName, string RepName, string Request, DateTimeOffset RequestedAt);
+
+/// <summary>Technical reviews: reps ask while the deal is verbal; service staff approve or raise concerns.</summary>
+public sealed class TechnicalReviewService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    public async Task RequestAsync(Actor actor, Guid dealId, string request, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateForAsync(actor, now, cancellationToken);
+        var deal = await db.FindEditableDealAsync(actor, dealId, cancellationToken);
+        deal.RequestTechnicalReview(request, actor.UserId, now);
+        await db.SaveOrExplainConflictAsync("deal", cancellationToken);
+    }
+
+    public async Task DecideAsync(Actor actor, Guid dealId, Guid reviewId, bool approved, string? comment, CancellationToken cancellationToken = default)
+    {
+        if (!actor.IsService)
+            throw new AccessDeniedException("Technical reviews are answered by service staff.");
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateForAsync(actor, now, cancellationToken);
+        var deal = await db.Deals.VisibleTo(db, actor).Include(d => d.TechnicalReviews).Include(d => d.Checklist)
+            .SingleOrDefaultAsync(d => d.Id == dealId, cancellationToken) ?? throw new RecordNotFoundException("deal");
+        deal.DecideTechnicalReview(reviewId, approved, comment, actor.UserId, now);
+        await db.SaveOrExplainConflictAsync("technical review", cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<PendingReview>> PendingAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        if (!actor.IsService && !actor.IsAdmin)
+            return [];
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await (from r in db.Set<TechnicalReview>().AsNoTracking()
+                      join d in db.Deals on r.DealId equals d.Id
+                      join a in db.Accounts on d.AccountId equals a.Id
+                      join u in db.Users on d.OwnerId equals u.Id
+                      where r.Outcome == TechnicalReviewOutcome.Pending
+                      orderby r.RequestedAt
+                      select new PendingReview(r.Id, d.Id, d.Title, a.Name, u.DisplayName, r.Request, r.RequestedAt))
+            .ToListAsync(cancellationToken);
+    }
+}
