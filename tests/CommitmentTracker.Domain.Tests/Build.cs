@@ -87,4 +87,16 @@ internal static class Build
 
     public static void Update(Commitment commitment, Milestone milestone, MilestoneChange change, DateOnly? today = null) =>
         commitment.UpdateMilestone(milestone.Id, change, ServiceUser, Now, today ?? Today);
+
+    /// <summary>A moment on the given day, in UTC: the clock a test moves.</summary>
+    public static DateTimeOffset At(DateOnly day, int hour = 10, int minute = 0) =>
+        new(day.ToDateTime(new TimeOnly(hour, minute)), TimeSpan.Zero);
+
+    /// <summary>Records a milestone update made on the given day, so its time is what staleness and risk since-dates read.</summary>
+    public static void UpdateOn(Commitment commitment, Milestone milestone, MilestoneChange change, DateOnly day) =>
+        commitment.UpdateMilestone(milestone.Id, change, ServiceUser, At(day), day);
+
+    public static MilestoneChange InProgress(DateOnly? forecast = null) => new(MilestoneStatus.InProgress, forecast);
+
+    public static MilestoneChange Blocked(string reason, DateOnly? forecast = null) => new(MilestoneStatus.Blocked, forecast, Reason: reason);
 }

@@ -9,7 +9,7 @@ namespace CommitmentTracker.EndToEnd.Tests;
 public sealed class SignInTests(AppHost app, BrowserFixture browser)
     : BrowserTest(app, browser), IClassFixture<AppHost>, IClassFixture<BrowserFixture>
 {
-    private static readonly string[] NavigationLinks = ["nav-deals", "nav-fulfilment", "nav-admin"];
+    private static readonly string[] NavigationLinks = ["nav-deals", "nav-approvals", "nav-fulfilment", "nav-admin"];
 
     /// <summary>
     /// Per demo role: its display name, where it lands, its own link (test id and label), its page's heading, the tab
@@ -17,8 +17,8 @@ public sealed class SignInTests(AppHost app, BrowserFixture browser)
     /// </summary>
     public static TheoryData<string, string, string, string, string, string, string?, string> Roles => new()
     {
-        { DemoUsers.Rep, "Rita Reyes", "/deals", "nav-deals", "My deals", "My deals", null, "Warehouse scanners rollout" },
-        { DemoUsers.Manager, "Marco Mancini", "/deals", "nav-deals", "Team deals", "Team deals", null, "Warehouse scanners rollout" },
+        { DemoUsers.Rep, "Rita Reyes", "/home", "nav-deals", "My deals", "Today", null, "Warehouse scanners rollout" },
+        { DemoUsers.Manager, "Marco Mancini", "/home", "nav-deals", "Team deals", "Your team today", null, "Warehouse scanners rollout" },
         // The WMS milestone is assigned to fulfilment@, not service@: it shows in the queue's "All open" tab.
         { DemoUsers.Service, "Sam Okafor", "/fulfilment", "nav-fulfilment", "Fulfilment", "Fulfilment queue", "All open", "Configure WMS profiles" },
         { DemoUsers.Admin, "Ada Novak", "/admin/users", "nav-admin", "Administration", "Users and teams", null, DemoUsers.Rep },
@@ -36,7 +36,13 @@ public sealed class SignInTests(AppHost app, BrowserFixture browser)
         Assert.Equal(homePath, page.Path());
         await Expect(page.GetByTestId(ownLink)).ToBeVisibleAsync();
         await Expect(page.GetByTestId(ownLink)).ToContainTextAsync(ownLinkLabel);
-        foreach (var otherLink in NavigationLinks.Where(link => link != ownLink))
+        var managerLinks = email == DemoUsers.Manager ? new[] { "nav-approvals" } : [];
+        foreach (var link in managerLinks)
+        {
+            await Expect(page.GetByTestId(link)).ToBeVisibleAsync();
+        }
+
+        foreach (var otherLink in NavigationLinks.Where(link => link != ownLink && !managerLinks.Contains(link)))
         {
             await Expect(page.GetByTestId(otherLink)).ToHaveCountAsync(0);
         }

@@ -1,3 +1,5 @@
+using CommitmentTracker.Domain.Risk;
+
 namespace CommitmentTracker.Domain.Commitments;
 
 /// <summary>A promise: ours to the customer, or the customer's to us. Status follows its milestones.</summary>
@@ -5,6 +7,7 @@ public sealed class Commitment
 {
     private readonly List<Milestone> _milestones = [];
     private readonly List<PromisedDateChange> _dateHistory = [];
+    private List<RiskReason> _riskReasons = [];
 
     private Commitment() { }
 
@@ -87,6 +90,17 @@ public sealed class Commitment
 
     /// <summary>Days the promise has slipped through renegotiation.</summary>
     public int SlipDays => PromisedDate.DayNumber - OriginalPromisedDate.DayNumber;
+
+    /// <summary>The stored outcome of the last risk evaluation, so lists and dashboards read it without evaluating.</summary>
+    public RiskLevel RiskLevel { get; private set; } = RiskLevel.OnTrack;
+
+    /// <summary>Why the promise is at its risk level, worst first; empty when on track.</summary>
+    public IReadOnlyList<RiskReason> RiskReasons => _riskReasons;
+
+    /// <summary>When the promise reached its current risk level; null until first evaluated.</summary>
+    public DateTimeOffset? RiskSince { get; private set; }
+
+    public DateTimeOffset? RiskEvaluatedAt { get; private set; }
 
     public bool IsClosed => Status is CommitmentStatus.Kept or CommitmentStatus.KeptLate or CommitmentStatus.Waived;
 
@@ -276,6 +290,20 @@ public sealed class Commitment
             throw new DomainException("This promise was waived; its milestones are closed.");
         FindMilestone(milestoneId).Apply(change, byUserId, now, today);
         RefreshStatus(today);
+    }
+
+    /// <summary>Stores a risk assessment; the level keeps its start time while it stays the same.</summary>
+    public RiskChange ApplyRisk(RiskAssessment assessment, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(assessment);
+        Guard.Defined(assessment.Level, "Risk level");
+        var change = RiskChange.Between(RiskLevel, assessment.Level);
+        if (change.LevelChanged || RiskSince is null)
+            RiskSince = now;
+        RiskLevel = assessment.Level;
+        _riskReasons = [.. assessment.Reasons];
+        RiskEvaluatedAt = now;
+        return change;
     }
 
     public Milestone FindMilestone(Guid milestoneId) =>

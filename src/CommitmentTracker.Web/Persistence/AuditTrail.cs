@@ -25,6 +25,9 @@ internal static class AuditTrail
             var (entity, ownerEntry) = Resolve(entry);
             if (entity is null || !Audited.Contains(entity.GetType()))
                 continue;
+            // An owned value of a record being added is part of that record's "added" entry.
+            if (!ReferenceEquals(entry, ownerEntry) && ownerEntry.State == EntityState.Added)
+                continue;
             var id = (Guid)ownerEntry.Property("Id").CurrentValue!;
             var dealId = DealIdOf(entity, commitmentDeals);
             var prefix = ReferenceEquals(entry, ownerEntry) ? "" : entry.Metadata.GetTableName() is null ? "" : $"{OwnedName(entry)}.";
@@ -34,7 +37,11 @@ internal static class AuditTrail
                 continue;
             }
             foreach (var property in entry.Properties.Where(p => IsChange(entry.State, p)))
-                entries.Add(New(entity, id, dealId, "Modified", prefix + property.Metadata.Name, Format(property.OriginalValue), Format(property.CurrentValue), changedBy, now));
+            {
+                var oldValue = entry.State == EntityState.Added ? null : Format(property.OriginalValue);
+                var newValue = entry.State == EntityState.Deleted ? null : Format(property.CurrentValue);
+                entries.Add(New(entity, id, dealId, "Modified", prefix + property.Metadata.Name, oldValue, newValue, changedBy, now));
+            }
             foreach (var complex in entry.ComplexProperties)
             {
                 foreach (var property in complex.Properties.Where(p => IsChange(entry.State, p)))
@@ -46,7 +53,12 @@ internal static class AuditTrail
 
     private static bool IsChange(EntityState state, PropertyEntry property) =>
         !property.Metadata.IsPrimaryKey() && !property.Metadata.IsForeignKey() && !property.Metadata.IsConcurrencyToken
-        && (state == EntityState.Added ? property.CurrentValue is not null : property.IsModified && !Equals(property.OriginalValue, property.CurrentValue));
+        && state switch
+        {
+            EntityState.Added => property.CurrentValue is not null,
+            EntityState.Deleted => property.OriginalValue is not null,
+            _ => property.IsModified && !Equals(property.OriginalValue, property.CurrentValue),
+        };
 
     /// <summary>An owned value (an acknowledgement) is audited as a change of its owner.</summary>
     private static (object? Entity, EntityEntry OwnerEntry) Resolve(EntityEntry entry)

@@ -29,7 +29,7 @@ public static class ClaimsPrincipalExtensions
         ArgumentNullException.ThrowIfNull(user);
         if (user.IsInRole(AppRoles.Rep) || user.IsInRole(AppRoles.Manager))
         {
-            return "deals";
+            return "home";
         }
 
         if (user.IsInRole(AppRoles.Service))

@@ -30,7 +30,7 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
     /// <summary>Where the app listens, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
 
-    /// <summary>The app's log (Serilog, warnings and up), kept under the test output folder for failed runs.</summary>
+    /// <summary>The app's log (Serilog: warnings, errors, start and stop), kept in the test output folder (e2e-logs).</summary>
     public string LogFile { get; private set; } = "";
 
     /// <summary>Absolute URL of a path in the app ("deals", "/Account/Login").</summary>

@@ -2,10 +2,12 @@ using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Features.Fulfilment;
+using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Tests.Infrastructure;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 using static CommitmentTracker.Web.Tests.Features.Fulfilment.TestMilestones;
 using static CommitmentTracker.Web.Tests.Infrastructure.TestDeals;
@@ -31,7 +33,6 @@ public sealed class FulfilmentConcurrencyTests(TestDatabase database) : IClassFi
         var ex = await Assert.ThrowsAsync<ConcurrencyConflictException>(() =>
             _fulfilment.UpdateAsync(olaf, seenByBoth, InProgress(forecast: promise.PromisedDate.AddDays(-5), note: "Packing started"), Cancel));
 
-        Assert.Fail("MSG: " + ex.Message);
         Assert.Contains("Svea Sorensen changed it", ex.Message, StringComparison.Ordinal);
         Assert.Contains("Status NotStarted → Blocked", ex.Message, StringComparison.Ordinal);
         Assert.Contains($"Forecast date (empty) → {forecast:yyyy-MM-dd}", ex.Message, StringComparison.Ordinal);
@@ -143,6 +144,27 @@ public sealed class FulfilmentConcurrencyTests(TestDatabase database) : IClassFi
         Assert.Equal(3, await database.UpdateCountAsync(promise.MilestoneIds));
     }
 
+    [Fact]
+    public async Task Two_people_finishing_the_last_two_milestones_at_once_never_leave_the_promise_behind_its_milestones()
+    {
+        var (rep, svea, olaf) = await PeopleAsync();
+        var promise = await database.CreatePlannedPromiseAsync(rep, [new("Ship", PlannedInDays: 50), new("Install", PlannedInDays: 60)]);
+        var pause = new PauseBeforeSave();
+        var paused = new FulfilmentService(new PausingFactory(database, pause), new FakeTimeProvider(Now), new MilestoneUpdateValidator(new FakeTimeProvider(Now)),
+            Microsoft.Extensions.Options.Options.Create(new FulfilmentOptions()));
+
+        // Svea has loaded the promise and is saving "Ship" done while Olaf saves "Install" done: each saw the other step unfinished.
+        var sveaSaving = paused.UpdateAsync(svea, await database.RefAsync(promise.Milestone(1)), Done(Today), Cancel);
+        await pause.Reached.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
+        await _fulfilment.UpdateAsync(olaf, await database.RefAsync(promise.Milestone(2)), Done(Today), Cancel);
+        pause.Release();
+        await Record.ExceptionAsync(() => sveaSaving);
+
+        var stored = await database.QueryAsync(db => db.LoadCommitmentAsync(promise.CommitmentId));
+        var allFinished = stored.Milestones.All(m => m.IsFinished);
+        Assert.Equal(allFinished ? CommitmentStatus.Kept : CommitmentStatus.Open, stored.Status);
+    }
+
     private async Task AssertStatusesAsync(PlannedPromise promise, params MilestoneStatus[] expected)
     {
         var stored = await database.QueryAsync(db => db.LoadCommitmentAsync(promise.CommitmentId));
@@ -153,4 +175,33 @@ public sealed class FulfilmentConcurrencyTests(TestDatabase database) : IClassFi
         (await database.CreateAsync(AppRoles.Rep, await database.CreateTeamAsync()),
          await database.CreateAsync(AppRoles.Service, department: Department.Fulfilment, name: "Svea Sorensen"),
          await database.CreateAsync(AppRoles.Service, department: Department.Fulfilment, name: "Olaf Olsen"));
+
+    /// <summary>Holds the first save of a context until released, to interleave two users deterministically.</summary>
+    private sealed class PauseBeforeSave : SaveChangesInterceptor
+    {
+        private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Reached => _reached.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            _reached.TrySetResult();
+            await _released.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            return result;
+        }
+    }
+
+    private sealed class PausingFactory(TestDatabase database, IInterceptor interceptor) : IDbContextFactory<AppDbContext>
+    {
+        public AppDbContext CreateDbContext()
+        {
+            var options = new DbContextOptionsBuilder<AppDbContext>();
+            PersistenceServiceCollectionExtensions.Configure(options, database.ConnectionString);
+            options.AddInterceptors(interceptor);
+            return new AppDbContext(options.Options);
+        }
+    }
 }
