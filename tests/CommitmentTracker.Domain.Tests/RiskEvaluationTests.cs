@@ -494,7 +494,7 @@ public sealed class RiskEvaluationTests
     private static (Commitment Promise, Milestone[] Steps) FourSteps()
     {
         var promise = Promise();
-        var steps = new[] { 17, 18, 19, 20 }.Select((d, i) => promise.AddMilestone($"Step {i + 1}", Build.ServiceUser, Build.Day(d))).ToArray();
+        var steps = Enumerable.Range(1, 4).Select(i => promise.AddMilestone($"Step {i}", Build.ServiceUser, Build.Day(16 + i))).ToArray();
         return (promise, steps);
     }
 

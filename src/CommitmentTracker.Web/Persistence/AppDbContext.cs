@@ -36,12 +36,24 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<LeadTime> LeadTimes => Set<LeadTime>();
     public DbSet<MilestoneTemplate> MilestoneTemplates => Set<MilestoneTemplate>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Risk.RiskSettingsRecord> RiskSettings => Set<Risk.RiskSettingsRecord>();
+    public DbSet<Features.Alerts.Alert> Alerts => Set<Features.Alerts.Alert>();
 
     /// <summary>Who the changes saved by this context are made by; recorded in the audit trail.</summary>
     public string ChangedBy { get; set; } = "system";
 
     /// <summary>When the changes are made (the injected clock of the operation); defaults to now.</summary>
     public DateTimeOffset? ChangedAt { get; set; }
+
+    /// <summary>The time stamped on this save, at PostgreSQL's microsecond precision so a re-read value compares equal.</summary>
+    private DateTimeOffset SaveTime
+    {
+        get
+        {
+            var at = ChangedAt ?? DateTimeOffset.UtcNow;
+            return at.AddTicks(-(at.Ticks % 10));
+        }
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -65,6 +77,27 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             audit.HasIndex(a => new { a.DealId, a.ChangedAt });
             audit.HasIndex(a => new { a.EntityId, a.ChangedAt });
         });
+        builder.Entity<Risk.RiskSettingsRecord>(settings =>
+        {
+            settings.ToTable("risk_settings");
+            settings.Property(x => x.Id).ValueGeneratedNever();
+            settings.Property(x => x.ScheduleElapsedShare).HasPrecision(4, 3);
+            settings.Property(x => x.ScheduleDoneShare).HasPrecision(4, 3);
+            settings.Property(x => x.BrokenAccountsAlarmShare).HasPrecision(4, 3);
+            settings.Property<uint>(Version).IsRowVersion();
+        });
+        builder.Entity<Features.Alerts.Alert>(alert =>
+        {
+            alert.Property(a => a.Id).ValueGeneratedNever();
+            alert.Property(a => a.RecipientId).HasMaxLength(FieldLengths.UserId);
+            alert.Property(a => a.Title).HasMaxLength(FieldLengths.Text);
+            alert.Property(a => a.Reasons).HasMaxLength(FieldLengths.Text);
+            alert.Property(a => a.EmailError).HasMaxLength(FieldLengths.Text);
+            alert.HasIndex(a => new { a.RecipientId, a.DetectedAt });
+            // The mail dispatcher's queue.
+            alert.HasIndex(a => a.DetectedAt).HasFilter("emailed_at IS NULL");
+            alert.HasOne<Commitment>().WithMany().HasForeignKey(a => a.CommitmentId).OnDelete(DeleteBehavior.Cascade);
+        });
         builder.Entity<AppUser>(user =>
         {
             user.Property(u => u.DisplayName).HasMaxLength(FieldLengths.Name);
@@ -74,18 +107,35 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        await ReevaluateRiskAsync(cancellationToken);
         var changedDeals = PrepareSave();
         var rows = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         await NotifyAsync(changedDeals, cancellationToken);
         return rows;
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    /// <summary>Promises of every deal this save touches are re-evaluated in the same transaction as the change.</summary>
+    private async Task ReevaluateRiskAsync(CancellationToken cancellationToken)
     {
-        var changedDeals = PrepareSave();
-        var rows = base.SaveChanges(acceptAllChangesOnSuccess);
-        NotifyAsync(changedDeals, CancellationToken.None).GetAwaiter().GetResult();
-        return rows;
+        ChangeTracker.DetectChanges();
+        var commitmentDeals = ChangeTracker.Entries<Commitment>().ToDictionary(e => e.Entity.Id, e => e.Entity.DealId);
+        var dealIds = new HashSet<Guid>();
+        foreach (var entry in ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
+        {
+            var dealId = entry.Entity switch
+            {
+                Commitment c => c.DealId,
+                Milestone m => commitmentDeals.TryGetValue(m.CommitmentId, out var id) ? id : await Commitments.Where(c => c.Id == m.CommitmentId).Select(c => (Guid?)c.DealId).FirstOrDefaultAsync(cancellationToken),
+                PromisedDateChange h => commitmentDeals.TryGetValue(h.CommitmentId, out var id) ? id : null,
+                _ => (Guid?)null,
+            };
+            if (dealId is { } d)
+                dealIds.Add(d);
+        }
+        await Risk.RiskReevaluation.ApplyAsync(this, dealIds, SaveTime, cancellationToken);
     }
 
     /// <summary>
@@ -96,7 +146,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     {
         RefuseChangesToRecords();
         ChangeTracker.DetectChanges();
-        var audit = AuditTrail.Collect(ChangeTracker, ChangedBy, ChangedAt ?? DateTimeOffset.UtcNow);
+        var audit = AuditTrail.Collect(ChangeTracker, ChangedBy, SaveTime);
         AuditEntries.AddRange(audit);
         var communications = ChangeTracker.Entries<CommunicationEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.DealId);
         return audit.Select(a => a.DealId).OfType<Guid>().Concat(communications).Distinct().ToList();

@@ -51,8 +51,11 @@ internal static class AuditTrail
         return entries;
     }
 
+    /// <summary>Bookkeeping that changes on every evaluation; the level itself is audited.</summary>
+    private static readonly HashSet<string> NotAudited = ["RiskEvaluatedAt", "RiskSince", "_riskReasons", "LastUpdatedAt", "LastUpdatedBy"];
+
     private static bool IsChange(EntityState state, PropertyEntry property) =>
-        !property.Metadata.IsPrimaryKey() && !property.Metadata.IsForeignKey() && !property.Metadata.IsConcurrencyToken
+        !property.Metadata.IsPrimaryKey() && !NotAudited.Contains(property.Metadata.Name) && !property.Metadata.IsForeignKey() && !property.Metadata.IsConcurrencyToken
         && state switch
         {
             EntityState.Added => property.CurrentValue is not null,

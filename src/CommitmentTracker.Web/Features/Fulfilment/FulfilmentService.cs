@@ -74,6 +74,9 @@ public sealed class FulfilmentService(
             await validator.EnsureValidAsync(change, cancellationToken);
             db.ExpectVersion(milestone, reference.Version);
             commitment.UpdateMilestone(milestone.Id, change.ToChange(), actor.UserId, clock.GetUtcNow(), Today);
+            // The promise's status is derived from all its milestones: save it against the version loaded, so two
+            // people finishing different steps at once cannot both store a status computed without the other's step.
+            db.Entry(commitment).Property(c => c.Status).IsModified = true;
         }
         await db.SaveOrExplainConflictAsync(milestones.Count == 1 ? "milestone" : "set of milestones", cancellationToken);
     }

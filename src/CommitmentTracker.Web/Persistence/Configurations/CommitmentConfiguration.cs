@@ -34,6 +34,19 @@ internal sealed class CommitmentConfiguration : IEntityTypeConfiguration<Commitm
         builder.HasMany(c => c.Milestones).WithOne().HasForeignKey(m => m.CommitmentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.DateHistory).WithOne().HasForeignKey(h => h.CommitmentId).OnDelete(DeleteBehavior.Cascade);
 
+        builder.Ignore(c => c.RiskReasons);
+        builder.Property<List<CommitmentTracker.Domain.Risk.RiskReason>>("_riskReasons")
+            .HasColumnName("risk_reasons")
+            .HasColumnType("jsonb")
+            .HasConversion(
+                reasons => JsonSerializer.Serialize(reasons, JsonSerializerOptions.Web),
+                json => JsonSerializer.Deserialize<List<CommitmentTracker.Domain.Risk.RiskReason>>(json, JsonSerializerOptions.Web) ?? new List<CommitmentTracker.Domain.Risk.RiskReason>(),
+                new ValueComparer<List<CommitmentTracker.Domain.Risk.RiskReason>>(
+                    (a, b) => a!.SequenceEqual(b!),
+                    v => v.Aggregate(0, (h, r) => HashCode.Combine(h, r)),
+                    v => v.ToList()));
+        // The dashboard's at-risk list reads stored levels with one indexed query.
+        builder.HasIndex(c => new { c.RiskLevel, c.Direction, c.Status });
         builder.HasIndex(c => new { c.DealId, c.PromisedDate });
         // Promises due soon for an owner; approvals waiting for a manager.
         builder.HasIndex(c => new { c.OwnerId, c.Status, c.PromisedDate });

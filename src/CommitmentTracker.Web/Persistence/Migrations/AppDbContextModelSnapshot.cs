@@ -250,6 +250,20 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("promised_date");
 
+                    b.Property<DateTimeOffset?>("RiskEvaluatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("risk_evaluated_at");
+
+                    b.Property<string>("RiskLevel")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("risk_level");
+
+                    b.Property<DateTimeOffset?>("RiskSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("risk_since");
+
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
@@ -276,6 +290,11 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("waived_reason");
 
+                    b.Property<string>("_riskReasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("risk_reasons");
+
                     b.HasKey("Id")
                         .HasName("pk_commitments");
 
@@ -288,6 +307,9 @@ namespace CommitmentTracker.Web.Persistence.Migrations
 
                     b.HasIndex("OwnerId", "Status", "PromisedDate")
                         .HasDatabaseName("ix_commitments_owner_id_status_promised_date");
+
+                    b.HasIndex("RiskLevel", "Direction", "Status")
+                        .HasDatabaseName("ix_commitments_risk_level_direction_status");
 
                     b.ToTable("commitments", (string)null);
                 });
@@ -1074,6 +1096,81 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.ToTable("teams", (string)null);
                 });
 
+            modelBuilder.Entity("CommitmentTracker.Web.Features.Alerts.Alert", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CommitmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("commitment_id");
+
+                    b.Property<Guid>("DealId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deal_id");
+
+                    b.Property<DateTimeOffset>("DetectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("detected_at");
+
+                    b.Property<int>("EmailAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("email_attempts");
+
+                    b.Property<string>("EmailError")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("email_error");
+
+                    b.Property<DateTimeOffset?>("EmailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("emailed_at");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("level");
+
+                    b.Property<DateTimeOffset?>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<string>("Reasons")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("reasons");
+
+                    b.Property<string>("RecipientId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("recipient_id");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alerts");
+
+                    b.HasIndex("CommitmentId")
+                        .HasDatabaseName("ix_alerts_commitment_id");
+
+                    b.HasIndex("DetectedAt")
+                        .HasDatabaseName("ix_alerts_detected_at")
+                        .HasFilter("emailed_at IS NULL");
+
+                    b.HasIndex("RecipientId", "DetectedAt")
+                        .HasDatabaseName("ix_alerts_recipient_id_detected_at");
+
+                    b.ToTable("alerts", (string)null);
+                });
+
             modelBuilder.Entity("CommitmentTracker.Web.Persistence.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1240,6 +1337,47 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasDatabaseName("ix_audit_entries_entity_id_changed_at");
 
                     b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.Risk.RiskSettingsRecord", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<decimal>("BrokenAccountsAlarmShare")
+                        .HasPrecision(4, 3)
+                        .HasColumnType("numeric(4,3)")
+                        .HasColumnName("broken_accounts_alarm_share");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<decimal>("ScheduleDoneShare")
+                        .HasPrecision(4, 3)
+                        .HasColumnType("numeric(4,3)")
+                        .HasColumnName("schedule_done_share");
+
+                    b.Property<decimal>("ScheduleElapsedShare")
+                        .HasPrecision(4, 3)
+                        .HasColumnType("numeric(4,3)")
+                        .HasColumnName("schedule_elapsed_share");
+
+                    b.Property<int>("StaleAfterDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("stale_after_days");
+
+                    b.Property<int>("WatchWithinDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("watch_within_days");
+
+                    b.HasKey("Id")
+                        .HasName("pk_risk_settings");
+
+                    b.ToTable("risk_settings", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
@@ -1752,6 +1890,16 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasForeignKey("ManagerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_teams_asp_net_users_manager_id");
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Web.Features.Alerts.Alert", b =>
+                {
+                    b.HasOne("CommitmentTracker.Domain.Commitments.Commitment", null)
+                        .WithMany()
+                        .HasForeignKey("CommitmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alerts_commitments_commitment_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

@@ -143,6 +143,9 @@ public sealed class DemoDataSeeder(
         var lims = story.Deal(proseware, "Lab data platform", rep2, 142_000m, "Every assay result traceable to its sample in one search.", daysAgo: 6);
         story.Ours(lims, CommitmentKind.Delivery, "Deliver the platform with the sample module", rep2, Department.Product, promisedIn: 40, needIn: 50);
 
+        // A diligent team: touchpoints more than two days old were done on time; the latest ones are still due.
+        story.KeepUpWithTouchpoints(keepOpenFromDaysAgo: 2);
+
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Demo company seeded: sign in as {Email} (and others) with the demo password", RepEmail);
     }
@@ -187,6 +190,7 @@ public sealed class DemoDataSeeder(
     private sealed class Story(AppDbContext db, ChecklistTemplate template, LeadTimes leadTimes, DateOnly today, DateTimeOffset now)
     {
         private readonly Dictionary<Guid, DateOnly> _closedOn = [];
+        private readonly List<(Deal Deal, Account Account)> _deals = [];
 
         // Seeded before the working hour, today's events happen now: nothing in the demo is dated in the future.
         private DateTimeOffset At(DateOnly day)
@@ -209,6 +213,7 @@ public sealed class DemoDataSeeder(
             var closed = today.AddDays(-daysAgo);
             var deal = Domain.Deals.Deal.Create(account.Id, title, owner.Id, Money.Of(value, "EUR"), outcome, closed, template, At(closed), closed);
             _closedOn[deal.Id] = closed;
+            _deals.Add((deal, account));
             db.Deals.Add(deal);
             return deal;
         }
@@ -284,6 +289,22 @@ public sealed class DemoDataSeeder(
         }
 
         public void Lose(Deal deal, LostReason reason, string note, int daysAgo) => deal.MarkLost(reason, note, deal.OwnerId, At(today.AddDays(-daysAgo)));
+
+        public void KeepUpWithTouchpoints(int keepOpenFromDaysAgo)
+        {
+            foreach (var (deal, account) in _deals)
+            {
+                var contact = account.Contacts.Count > 0 ? account.Contacts[0].Name : "the buyer";
+                foreach (var touchpoint in deal.Touchpoints.Where(t => t.IsOpen && t.DueOn < today.AddDays(-keepOpenFromDaysAgo)).ToList())
+                {
+                    var at = At(touchpoint.DueOn);
+                    var entry = CommunicationEntry.Log(deal.Id, touchpoint.CommitmentId, CommunicationChannel.Phone, CommunicationDirection.ToCustomer,
+                        contact, $"{touchpoint.Title}: went through it with {contact}; no concerns raised.", at, deal.OwnerId, at);
+                    db.CommunicationEntries.Add(entry);
+                    deal.CompleteTouchpoint(touchpoint.Id, entry.Id, deal.OwnerId, at);
+                }
+            }
+        }
 
         public void Log(Deal deal, CommunicationChannel channel, CommunicationDirection direction, string people, string summary, int daysAgo)
         {

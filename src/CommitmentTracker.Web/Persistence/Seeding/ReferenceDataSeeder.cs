@@ -37,6 +37,9 @@ public sealed class ReferenceDataSeeder(
         foreach (var template in MilestoneTemplate.Defaults.Where(t => !kindsWithPlan.Contains(t.Kind)))
             db.MilestoneTemplates.Add(new MilestoneTemplate(template.Kind, template.Steps));
 
+        if (!await db.RiskSettings.AnyAsync(cancellationToken))
+            db.RiskSettings.Add(new Risk.RiskSettingsRecord());
+
         if (!await db.RiskLibrary.AnyAsync(cancellationToken))
             db.RiskLibrary.AddRange(StarterRisks());
 

@@ -22,8 +22,8 @@ public sealed record PlannedPromise(Guid DealId, Guid CommitmentId, DateOnly Pro
 /// <summary>Promises with milestone plans, the fulfilment service on a given clock, and the updates service staff type.</summary>
 public static class TestMilestones
 {
-    public static FulfilmentService CreateFulfilmentService(this TestDatabase database, TimeProvider clock, int staleAfterDays = 5) =>
-        new(database, clock, new MilestoneUpdateValidator(clock), Options.Create(new FulfilmentOptions { StaleAfterDays = staleAfterDays }));
+    public static FulfilmentService CreateFulfilmentService(this IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, int staleAfterDays = 5) =>
+        new(dbFactory, clock, new MilestoneUpdateValidator(clock), Options.Create(new FulfilmentOptions { StaleAfterDays = staleAfterDays }));
 
     /// <summary>A deal of <paramref name="rep"/> with one promise of ours, due in <paramref name="promisedInDays"/>, planned with <paramref name="steps"/>.</summary>
     public static async Task<PlannedPromise> CreatePlannedPromiseAsync(

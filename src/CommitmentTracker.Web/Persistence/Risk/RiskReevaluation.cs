@@ -1,0 +1,64 @@
+using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Domain.Risk;
+using CommitmentTracker.Web.Features.Alerts;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommitmentTracker.Web.Persistence.Risk;
+
+/// <summary>
+/// Re-evaluates the risk of every promise of the deals a save touches, inside that same save, and writes an alert
+/// for the owner, the deal's rep and their manager when a promise rises to AtRisk or Late.
+/// </summary>
+internal static class RiskReevaluation
+{
+    public static async Task ApplyAsync(AppDbContext db, IReadOnlyCollection<Guid> dealIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (dealIds.Count == 0)
+            return;
+        var settings = (await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord()).ToDomain();
+        // Tracked: instances already in the context are reused, so pending changes are what gets evaluated.
+        var commitments = await db.Commitments
+            .Include(c => c.Milestones).ThenInclude(m => m.Updates)
+            .Include(c => c.DateHistory)
+            .Where(c => dealIds.Contains(c.DealId))
+            .ToListAsync(cancellationToken);
+        var added = db.ChangeTracker.Entries<Commitment>().Where(e => e.State == EntityState.Added).Select(e => e.Entity);
+        var all = commitments.Union(added).Where(c => dealIds.Contains(c.DealId)).ToList();
+        foreach (var group in all.GroupBy(c => c.DealId))
+        {
+            var customers = group.Where(c => c.Direction == CommitmentDirection.Theirs).ToList();
+            foreach (var commitment in group)
+            {
+                var change = commitment.ApplyRisk(RiskEvaluator.Evaluate(commitment, customers, settings, now), now);
+                if (change.RoseToAlertLevel)
+                    await AddAlertsAsync(db, commitment, now, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task AddAlertsAsync(AppDbContext db, Commitment commitment, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var deal = await db.Deals.AsNoTracking().Where(d => d.Id == commitment.DealId)
+            .Select(d => new { d.Title, d.OwnerId, TeamId = db.Users.Where(u => u.Id == d.OwnerId).Select(u => u.TeamId).FirstOrDefault() })
+            .SingleOrDefaultAsync(cancellationToken);
+        var dealTitle = deal?.Title ?? db.ChangeTracker.Entries<Domain.Deals.Deal>().FirstOrDefault(e => e.Entity.Id == commitment.DealId)?.Entity.Title ?? "a deal";
+        var ownerId = deal?.OwnerId ?? db.ChangeTracker.Entries<Domain.Deals.Deal>().FirstOrDefault(e => e.Entity.Id == commitment.DealId)?.Entity.OwnerId;
+        var teamId = deal?.TeamId;
+        var managerId = teamId is null ? null : await db.Teams.Where(t => t.Id == teamId).Select(t => t.ManagerId).FirstOrDefaultAsync(cancellationToken);
+        var recipients = new[] { commitment.OwnerId, ownerId, managerId }.OfType<string>().Distinct();
+        var reasons = string.Join(" ", commitment.RiskReasons.Select(r => r.Sentence));
+        foreach (var recipient in recipients)
+        {
+            db.Add(new Alert
+            {
+                CommitmentId = commitment.Id,
+                DealId = commitment.DealId,
+                RecipientId = recipient,
+                Level = commitment.RiskLevel,
+                Title = $"{commitment.RiskLevel switch { RiskLevel.Late => "Late", _ => "At risk" }}: {commitment.Description} ({dealTitle})",
+                Reasons = reasons.Length > 2000 ? reasons[..2000] : reasons,
+                DetectedAt = now,
+            });
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace CommitmentTracker.EndToEnd.Tests.Infrastructure;
+
+/// <summary>How the tests work MudBlazor's controls: selects open a popover of options, dialogs close when saved.</summary>
+public static class MudControls
+{
+    /// <summary>Opens a MudSelect (found by its test id) and clicks the option with exactly this text.</summary>
+    public static async Task SelectOptionAsync(this IPage page, string testId, string option)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GetByTestId(testId).ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item")
+            .Filter(new LocatorFilterOptions { HasTextRegex = new Regex($"^\\s*{Regex.Escape(option)}\\s*$") })
+            .ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-popover-open .mud-list-item")).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The dialog that is open (MudBlazor renders one .mud-dialog per open dialog).</summary>
+    public static ILocator OpenDialog(this IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return page.Locator(".mud-dialog");
+    }
+
+    /// <summary>Clicks a dialog's save button and waits until the dialog has closed (it stays open when the save is refused).</summary>
+    public static async Task SaveDialogAsync(this IPage page, string saveTestId)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.GetByTestId(saveTestId).ClickAsync();
+        await Assertions.Expect(page.OpenDialog()).ToHaveCountAsync(0);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using CommitmentTracker.EndToEnd.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CommitmentTracker.EndToEnd.Tests;
+
+/// <summary>A rep's deal from close to order, in a real browser: the promises, the checklist, the stage gate, the log.</summary>
+public sealed class RepDealFlowTests(AppHost app, BrowserFixture browser)
+    : BrowserTest(app, browser), IClassFixture<AppHost>, IClassFixture<BrowserFixture>
+{
+    // The app's "today" is the UTC date; dates well beyond the standard lead times (delivery 21 days, training 14)
+    // are not aggressive, so the promises need no manager's approval.
+    private static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+    [Fact]
+    public async Task A_rep_logs_a_deal_with_its_promises_is_told_why_it_cannot_be_ordered_completes_the_checklist_orders_it_and_logs_a_call()
+    {
+        var page = await OpenPageAsync();
+        await page.SignInAsync(DemoUsers.Rep, DemoUsers.Password);
+
+        // Log the deal at close, for a new customer with one contact.
+        await page.GetByTestId("nav-deals").ClickAsync();
+        await page.GetByTestId("new-deal").ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Log a deal at close");
+        await page.GetByTestId("new-account-switch").ClickAsync();
+        await page.GetByTestId("new-account-name").FillAsync("Globex Warehousing");
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Add a contact" }).ClickAsync();
+        await page.GetByLabel("Name", new PageGetByLabelOptions { Exact = true }).FillAsync("Dana Scully");
+        await page.GetByTestId("deal-title-input").FillAsync("Cold store pick-to-light");
+        await page.GetByTestId("deal-value").FillAsync("64000");
+        await page.GetByTestId("deal-outcome").FillAsync("Picking errors in the cold store below one in a thousand lines.");
+        await page.GetByTestId("create-deal").ClickAsync();
+
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/deals/", StringComparison.Ordinal) && !url.EndsWith("/new", StringComparison.Ordinal));
+        await Expect(page.GetByTestId("deal-title")).ToHaveTextAsync("Cold store pick-to-light");
+        await Expect(page.Locator("#main-content")).ToContainTextAsync("Globex Warehousing");
+        await Expect(page.Locator("[data-stage='Verbal']")).ToBeVisibleAsync();
+
+        // Two promises of ours and one of the customer's, with room before the customer's need dates.
+        await AddPromiseAsync(page, "add-promise", kind: null, "Deliver and fit 300 pick-to-light modules", Today.AddDays(35), Today.AddDays(45));
+        await AddPromiseAsync(page, "add-promise", kind: "Training", "Train 25 pickers on the new lights", Today.AddDays(40), Today.AddDays(50));
+        await AddPromiseAsync(page, "add-customer-promise", kind: null, "Clear the cold-store aisles for the installers", Today.AddDays(20), Today.AddDays(25));
+
+        var promises = page.GetByTestId("promises");
+        await Expect(promises.GetByTestId("promise-row-description")).ToHaveCountAsync(3);
+        await Expect(promises.Locator("tbody tr", new LocatorLocatorOptions { HasText = "Clear the cold-store aisles" })).ToContainTextAsync("Customer's");
+        await Expect(promises.Locator("tbody tr", new LocatorLocatorOptions { HasText = "Train 25 pickers" })).ToContainTextAsync("Training");
+        await Expect(promises.GetByTestId("promise-aggressive-chip")).ToHaveCountAsync(0);
+
+        // Try to move it to Ordered: the dialog says what is missing and does not let it through.
+        await page.GetByTestId("advance-stage").ClickAsync();
+        var missing = page.GetByTestId("stage-missing");
+        await Expect(missing).ToContainTextAsync("cannot move to ordered");
+        await Expect(missing).ToContainTextAsync("Checklist item \"Outcome\" is required and not answered yet.");
+        await Expect(missing).ToContainTextAsync("Checklist item \"Technical review\" is required and not answered yet.");
+        await Expect(page.GetByTestId("stage-move-confirm")).ToBeDisabledAsync();
+        await page.OpenDialog().GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Cancel" }).ClickAsync();
+        await Expect(page.OpenDialog()).ToHaveCountAsync(0);
+        await Expect(page.Locator("[data-stage='Verbal']")).ToBeVisibleAsync();
+
+        // Work the checklist with the customer: answer every required item.
+        var openRequired = page.Locator("[data-open-required='true']");
+        var open = await openRequired.CountAsync();
+        Assert.True(open > 0, "A new deal should start with required checklist items open.");
+        for (; open > 0; open--)
+        {
+            var item = openRequired.First;
+            await item.Locator("[data-testid^='checklist-answer-']").ClickAsync();
+            await page.GetByTestId("checklist-answer").FillAsync("Agreed with Dana Scully on the call at close.");
+            await page.SaveDialogAsync("checklist-answer-save");
+            await Expect(openRequired).ToHaveCountAsync(open - 1);
+        }
+
+        await Expect(page.GetByTestId("checklist-open-summary")).ToHaveTextAsync("Every required item is answered.");
+
+        // Now the only thing missing is the purchase order, which the dialog asks for.
+        await page.GetByTestId("advance-stage").ClickAsync();
+        await Expect(page.GetByTestId("po-reference")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("stage-missing")).ToHaveCountAsync(0);
+        await page.GetByTestId("po-reference").FillAsync("PO-GLX-1042");
+        await page.SaveDialogAsync("stage-move-confirm");
+
+        await Expect(page.Locator("[data-stage='Ordered']")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-stage='Verbal']")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#main-content")).ToContainTextAsync("PO-GLX-1042");
+        await Expect(page.GetByTestId("deal-history")).ToContainTextAsync("Moved the deal from Verbal to Ordered");
+
+        // Log the call with the customer; it shows in the deal's communication log.
+        await page.GetByTestId("log-communication").ClickAsync();
+        await page.SelectOptionAsync("log-channel", "Phone");
+        await page.GetByTestId("people-suggestion").Filter(new LocatorFilterOptions { HasText = "Dana Scully" }).ClickAsync();
+        await Expect(page.GetByTestId("log-people")).ToHaveValueAsync("Dana Scully");
+        await page.GetByTestId("log-summary").FillAsync("Confirmed the PO and walked through the installation weekend.");
+        await page.SaveDialogAsync("log-save");
+
+        var entry = page.GetByTestId("communication").Filter(new LocatorFilterOptions { HasText = "Confirmed the PO and walked through the installation weekend." });
+        await Expect(entry).ToHaveCountAsync(1);
+        await Expect(entry).ToContainTextAsync("Phone");
+        await Expect(entry).ToContainTextAsync("Dana Scully");
+        await Expect(entry).ToContainTextAsync("logged by Rita Reyes");
+        Assert.DoesNotContain(BrowserErrors, error => error.StartsWith("page error", StringComparison.Ordinal));
+    }
+
+    /// <summary>Opens the promise dialog from one of the two add buttons, fills it, checks the buffer shown as typed, saves.</summary>
+    private static async Task AddPromiseAsync(IPage page, string addButton, string? kind, string description, DateOnly promised, DateOnly need)
+    {
+        await page.GetByTestId(addButton).ClickAsync();
+        await Expect(page.GetByTestId("promise-save")).ToBeVisibleAsync();
+        if (kind is not null)
+        {
+            await page.SelectOptionAsync("promise-kind", kind);
+        }
+
+        await page.GetByTestId("promise-description").FillAsync(description);
+        await page.GetByTestId("promise-promised-date").FillAsync(promised.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        await page.GetByTestId("promise-need-date").FillAsync(need.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+        var bufferDays = need.DayNumber - promised.DayNumber;
+        await Expect(page.GetByTestId("promise-buffer")).ToContainTextAsync($"Buffer: {bufferDays} days");
+        await Expect(page.GetByTestId("promise-aggressive")).ToHaveCountAsync(0);
+        await page.SaveDialogAsync("promise-save");
+        await Expect(page.GetByTestId("promise-row-description").Filter(new LocatorFilterOptions { HasText = description })).ToBeVisibleAsync();
+    }
+}
