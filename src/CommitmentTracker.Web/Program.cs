@@ -51,6 +51,7 @@ try
         .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(builder.Configuration["DataProtection:KeysDirectory"] ?? ".data/keys")));
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddFeatures();
+    builder.Services.Configure<CommitmentTracker.Web.Features.Alerts.EmailOptions>(builder.Configuration.GetSection(CommitmentTracker.Web.Features.Alerts.EmailOptions.Section));
     builder.Services.Configure<CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions>(builder.Configuration.GetSection(CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions.Section));
 
     var app = builder.Build();

@@ -48,7 +48,7 @@ public sealed class LiveMilestoneTests(AppHost app, BrowserFixture browser)
         var forecast = promised.AddDays(5);
 
         await row.Locator("[data-testid^='update-']").ClickAsync();
-        await service.SelectOptionAsync("milestone-status", "Blocked");
+        await service.ChooseAsync("milestone-status", "Blocked");
         await service.GetByTestId("milestone-reason").FillAsync(BlockedReason);
         await service.GetByTestId("milestone-forecast").FillAsync(forecast.ToString("d MMM yyyy", CultureInfo.InvariantCulture));
         await service.GetByTestId("milestone-forecast").PressAsync("Tab");

@@ -28,7 +28,7 @@ public sealed class ManagerApprovalTests(AppHost app, BrowserFixture browser)
         await row.GetByTestId("approve-promise").ClickAsync();
 
         await Expect(page.GetByTestId("approval-description").Filter(new LocatorFilterOptions { HasText = AggressivePromise })).ToHaveCountAsync(0);
-        await Expect(page.Locator(".mud-snackbar")).ToContainTextAsync($"Approved: {AggressivePromise}.");
+        await Expect(page.Locator(".mud-snackbar", new PageLocatorOptions { HasText = $"Approved: {AggressivePromise}." })).ToBeVisibleAsync();
 
         // The deal shows the promise as approved, by the manager.
         await page.GotoAsync("deals");

@@ -88,7 +88,7 @@ public sealed class RepDealFlowTests(AppHost app, BrowserFixture browser)
 
         // Log the call with the customer; it shows in the deal's communication log.
         await page.GetByTestId("log-communication").ClickAsync();
-        await page.SelectOptionAsync("log-channel", "Phone");
+        await page.ChooseAsync("log-channel", "Phone");
         await page.GetByTestId("people-suggestion").Filter(new LocatorFilterOptions { HasText = "Dana Scully" }).ClickAsync();
         await Expect(page.GetByTestId("log-people")).ToHaveValueAsync("Dana Scully");
         await page.GetByTestId("log-summary").FillAsync("Confirmed the PO and walked through the installation weekend.");
@@ -96,7 +96,7 @@ public sealed class RepDealFlowTests(AppHost app, BrowserFixture browser)
 
         var entry = page.GetByTestId("communication").Filter(new LocatorFilterOptions { HasText = "Confirmed the PO and walked through the installation weekend." });
         await Expect(entry).ToHaveCountAsync(1);
-        await Expect(entry).ToContainTextAsync("Phone");
+        await Expect(entry).ToContainTextAsync("· phone · to the customer ·");
         await Expect(entry).ToContainTextAsync("Dana Scully");
         await Expect(entry).ToContainTextAsync("logged by Rita Reyes");
         Assert.DoesNotContain(BrowserErrors, error => error.StartsWith("page error", StringComparison.Ordinal));
@@ -109,7 +109,7 @@ public sealed class RepDealFlowTests(AppHost app, BrowserFixture browser)
         await Expect(page.GetByTestId("promise-save")).ToBeVisibleAsync();
         if (kind is not null)
         {
-            await page.SelectOptionAsync("promise-kind", kind);
+            await page.ChooseAsync("promise-kind", kind);
         }
 
         await page.GetByTestId("promise-description").FillAsync(description);

@@ -18,10 +18,17 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<Administration.ChecklistTemplateService>();
         services.AddScoped<Administration.LeadTimesService>();
         services.AddScoped<Administration.RiskLibraryService>();
+        services.AddScoped<Administration.RiskSettingsService>();
         services.AddScoped<Promises.PromisesService>();
         services.AddScoped<Checklist.ChecklistService>();
         services.AddScoped<Communications.CommunicationsService>();
         services.AddScoped<Home.HomeService>();
+        services.AddScoped<Dashboard.DashboardService>();
+        services.AddScoped<Alerts.AlertsService>();
+        services.AddSingleton<Alerts.DigestService>();
+        services.AddSingleton<Alerts.MailSender>();
+        services.AddHostedService<Alerts.AlertMailDispatcher>();
+        services.AddHostedService<Alerts.DailyDigestSender>();
         return services;
     }
 }

@@ -38,6 +38,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Risk.RiskSettingsRecord> RiskSettings => Set<Risk.RiskSettingsRecord>();
     public DbSet<Features.Alerts.Alert> Alerts => Set<Features.Alerts.Alert>();
+    public DbSet<Features.Alerts.DailyDigest> DailyDigests => Set<Features.Alerts.DailyDigest>();
 
     /// <summary>Who the changes saved by this context are made by; recorded in the audit trail.</summary>
     public string ChangedBy { get; set; } = "system";

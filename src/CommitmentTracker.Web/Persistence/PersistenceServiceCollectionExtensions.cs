@@ -20,6 +20,9 @@ public static class PersistenceServiceCollectionExtensions
         services.AddHostedService<DatabaseMigrator>();
         services.AddSingleton<Changes.ChangeFeed>();
         services.AddHostedService<Changes.ChangeListener>();
+        services.Configure<Risk.RiskSweepOptions>(configuration.GetSection(Risk.RiskSweepOptions.Section));
+        services.AddSingleton<Risk.RiskSweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<Risk.RiskSweep>());
         return services;
     }
 

@@ -151,6 +151,8 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
             builder.UseSetting("Demo:Enabled", "true");
             builder.UseSetting("Demo:ShowSignInHint", "true");
             builder.UseSetting("DataProtection:KeysDirectory", keysDirectory);
+            // Alert mails go to a pickup folder next to the keys, not into the repository.
+            builder.UseSetting("Email:PickupDirectory", Path.Combine(keysDirectory, "mail"));
 
             // The app logs warnings and errors to a file instead of the console (sink 0 replaced). Added as app
             // configuration, not UseSetting: the factory's chained settings answer "" for section keys, and Serilog

@@ -7,7 +7,7 @@ namespace CommitmentTracker.EndToEnd.Tests.Infrastructure;
 public static class MudControls
 {
     /// <summary>Opens a MudSelect (found by its test id) and clicks the option with exactly this text.</summary>
-    public static async Task SelectOptionAsync(this IPage page, string testId, string option)
+    public static async Task ChooseAsync(this IPage page, string testId, string option)
     {
         ArgumentNullException.ThrowIfNull(page);
         await page.GetByTestId(testId).ClickAsync();

@@ -40,11 +40,16 @@ public sealed class TestDatabase(PostgresServer server) : IAsyncLifetime, IDbCon
         await scope.ServiceProvider.GetRequiredService<ReferenceDataSeeder>().SeedAsync();
     }
 
+    /// <summary>
+    /// A context on the test clock (<see cref="TestDeals.Now"/>): risk and status are evaluated inside every save
+    /// against the time of the change, so arranged data must not be judged by the machine's real date.
+    /// Services under test stamp their own clock through CreateForAsync.
+    /// </summary>
     public AppDbContext CreateDbContext()
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();
         PersistenceServiceCollectionExtensions.Configure(options, ConnectionString);
-        return new AppDbContext(options.Options);
+        return new AppDbContext(options.Options) { ChangedAt = TestDeals.Now };
     }
 
     public async Task InsertAsync(params object[] entities)

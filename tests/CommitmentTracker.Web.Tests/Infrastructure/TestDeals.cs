@@ -38,7 +38,11 @@ public static class TestDeals
             "Pack 40 cases a minute on line 3", Today, await database.ActiveChecklistAsync(), Now, Today);
         MoveTo(deal, stage);
         arrange?.Invoke(deal);
-        await database.InsertAsync(deal);
+        // Saved on the test clock: risk is evaluated inside the save, against the time of the change.
+        await using var db = database.CreateDbContext();
+        db.ChangedAt = Now;
+        db.Add(deal);
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         return deal;
     }
 

@@ -20,7 +20,15 @@ public sealed class Alert
     public DateTimeOffset DetectedAt { get; set; }
 
     public DateTimeOffset? ReadAt { get; set; }
+    /// <summary>When the mail went out: detection to alert latency is <c>EmailedAt - DetectedAt</c>.</summary>
     public DateTimeOffset? EmailedAt { get; set; }
+
     public int EmailAttempts { get; set; }
     public string? EmailError { get; set; }
+
+    /// <summary>
+    /// Not before this time may the mail dispatcher try again: set when an instance claims the alert (a lease, so a
+    /// crashed instance's claim expires) and after a failure (the backoff).
+    /// </summary>
+    public DateTimeOffset? EmailNextAttemptAt { get; set; }
 }

@@ -20,6 +20,14 @@ public sealed record DealListRow
     public DateTimeOffset StageEnteredAt { get; init; }
     public int OpenPromises { get; init; }
     public int BrokenPromises { get; init; }
+    public int LatePromises { get; init; }
+    public int AtRiskPromises { get; init; }
+    public int WatchPromises { get; init; }
+
+    /// <summary>The worst risk among the deal's open promises of ours.</summary>
+    public Domain.Risk.RiskLevel WorstRisk => LatePromises > 0 ? Domain.Risk.RiskLevel.Late
+        : AtRiskPromises > 0 ? Domain.Risk.RiskLevel.AtRisk
+        : WatchPromises > 0 ? Domain.Risk.RiskLevel.Watch : Domain.Risk.RiskLevel.OnTrack;
 }
 
 /// <summary>Filters of the deals list.</summary>
@@ -166,6 +174,9 @@ public sealed class DealsService(
                        StageEnteredAt = d.StageEnteredAt,
                        OpenPromises = d.Commitments.Count(c => c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken),
                        BrokenPromises = d.Commitments.Count(c => c.Status == CommitmentStatus.Broken),
+                       LatePromises = d.Commitments.Count(c => c.Direction == CommitmentDirection.Ours && c.RiskLevel == Domain.Risk.RiskLevel.Late),
+                       AtRiskPromises = d.Commitments.Count(c => c.Direction == CommitmentDirection.Ours && c.RiskLevel == Domain.Risk.RiskLevel.AtRisk),
+                       WatchPromises = d.Commitments.Count(c => c.Direction == CommitmentDirection.Ours && c.RiskLevel == Domain.Risk.RiskLevel.Watch),
                    };
         if (!string.IsNullOrWhiteSpace(query.Search))
         {
@@ -192,7 +203,9 @@ public sealed class DealsService(
             ("daysInStage", true) => rows.OrderBy(r => r.StageEnteredAt),
             ("nextPromised", true) => rows.OrderByDescending(r => r.NextPromisedDate),
             // Default: what needs attention first: broken promises, then the nearest promised date.
-            _ => rows.OrderByDescending(r => r.BrokenPromises > 0).ThenBy(r => r.NextPromisedDate == null).ThenBy(r => r.NextPromisedDate),
+            ("risk", _) => rows.OrderByDescending(r => r.LatePromises > 0).ThenByDescending(r => r.AtRiskPromises > 0).ThenByDescending(r => r.WatchPromises > 0).ThenBy(r => r.NextPromisedDate),
+            _ => rows.OrderByDescending(r => r.LatePromises > 0).ThenByDescending(r => r.AtRiskPromises > 0).ThenByDescending(r => r.BrokenPromises > 0)
+                .ThenByDescending(r => r.WatchPromises > 0).ThenBy(r => r.NextPromisedDate == null).ThenBy(r => r.NextPromisedDate),
         };
         var items = await sorted.ThenBy(r => r.Id).Skip(page.Skip).Take(page.Take).ToListAsync(cancellationToken);
         return new Page<DealListRow>(items, total);

@@ -29,6 +29,7 @@ public sealed record QueueRow
     public DateTimeOffset? LastUpdatedAt { get; init; }
     public bool IsCustomerAcceptance { get; init; }
     public uint Version { get; init; }
+    public Domain.Risk.RiskLevel RiskLevel { get; init; }
 }
 
 /// <summary>A milestone the user wants to update, with the version they saw.</summary>
@@ -55,6 +56,7 @@ public sealed class FulfilmentService(
     {
         if (!actor.IsService)
             throw new AccessDeniedException("Milestones are kept current by service staff.");
+        milestones = milestones.DistinctBy(m => m.MilestoneId).ToList();
         if (milestones.Count == 0)
             throw new Domain.DomainException("Select at least one milestone.");
         var ids = milestones.Select(m => m.MilestoneId).ToList();
@@ -137,7 +139,7 @@ public sealed class FulfilmentService(
         {
             QueueTab.AssignedToMe => rows.Where(r => r.AssigneeId == actor.UserId),
             QueueTab.MyDepartmentUnassigned => rows.Where(r => r.AssigneeId == null && r.Department == actor.Department),
-            QueueTab.DueThisWeek => rows.Where(r => (r.ForecastDate ?? r.PlannedDate) >= today && (r.ForecastDate ?? r.PlannedDate) <= today.AddDays(7)),
+            QueueTab.DueThisWeek => rows.Where(r => (r.ForecastDate ?? r.PlannedDate) >= today && (r.ForecastDate ?? r.PlannedDate) <= today.AddDays(6)),
             QueueTab.Overdue => rows.Where(r => (r.ForecastDate ?? r.PlannedDate) < today),
             QueueTab.Stale => rows.Where(r => r.Status == MilestoneStatus.InProgress && (r.LastUpdatedAt == null || r.LastUpdatedAt < staleBefore)),
             QueueTab.Blocked => rows.Where(r => r.Status == MilestoneStatus.Blocked),
@@ -174,6 +176,7 @@ public sealed class FulfilmentService(
                    LastUpdatedAt = m.LastUpdatedAt,
                    IsCustomerAcceptance = m.IsCustomerAcceptance,
                    Version = EF.Property<uint>(m, AppDbContext.Version),
+                   RiskLevel = c.RiskLevel,
                };
     }
 }

@@ -1123,6 +1123,10 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("email_error");
 
+                    b.Property<DateTimeOffset?>("EmailNextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("email_next_attempt_at");
+
                     b.Property<DateTimeOffset?>("EmailedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("emailed_at");
@@ -1169,6 +1173,31 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasDatabaseName("ix_alerts_recipient_id_detected_at");
 
                     b.ToTable("alerts", (string)null);
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Web.Features.Alerts.DailyDigest", b =>
+                {
+                    b.Property<string>("ManagerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("manager_id");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<int>("Promises")
+                        .HasColumnType("integer")
+                        .HasColumnName("promises");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("ManagerId", "Date")
+                        .HasName("pk_daily_digests");
+
+                    b.ToTable("daily_digests", (string)null);
                 });
 
             modelBuilder.Entity("CommitmentTracker.Web.Persistence.AppUser", b =>
@@ -1900,6 +1929,16 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_alerts_commitments_commitment_id");
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Web.Features.Alerts.DailyDigest", b =>
+                {
+                    b.HasOne("CommitmentTracker.Web.Persistence.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("ManagerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_daily_digests_asp_net_users_manager_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

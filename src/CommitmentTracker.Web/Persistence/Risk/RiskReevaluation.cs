@@ -24,6 +24,9 @@ internal static class RiskReevaluation
             .ToListAsync(cancellationToken);
         var added = db.ChangeTracker.Entries<Commitment>().Where(e => e.State == EntityState.Added).Select(e => e.Entity);
         var all = commitments.Union(added).Where(c => dealIds.Contains(c.DealId)).ToList();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        foreach (var commitment in all)
+            commitment.RefreshStatus(today);
         foreach (var group in all.GroupBy(c => c.DealId))
         {
             var customers = group.Where(c => c.Direction == CommitmentDirection.Theirs).ToList();
@@ -38,15 +41,17 @@ internal static class RiskReevaluation
 
     private static async Task AddAlertsAsync(AppDbContext db, Commitment commitment, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var deal = await db.Deals.AsNoTracking().Where(d => d.Id == commitment.DealId)
-            .Select(d => new { d.Title, d.OwnerId, TeamId = db.Users.Where(u => u.Id == d.OwnerId).Select(u => u.TeamId).FirstOrDefault() })
-            .SingleOrDefaultAsync(cancellationToken);
-        var dealTitle = deal?.Title ?? db.ChangeTracker.Entries<Domain.Deals.Deal>().FirstOrDefault(e => e.Entity.Id == commitment.DealId)?.Entity.Title ?? "a deal";
-        var ownerId = deal?.OwnerId ?? db.ChangeTracker.Entries<Domain.Deals.Deal>().FirstOrDefault(e => e.Entity.Id == commitment.DealId)?.Entity.OwnerId;
-        var teamId = deal?.TeamId;
+        // The deal may be new in this very save (seeding, a deal logged with its promises): look in the tracker first.
+        var tracked = db.ChangeTracker.Entries<Domain.Deals.Deal>().FirstOrDefault(e => e.Entity.Id == commitment.DealId)?.Entity;
+        var deal = tracked is not null
+            ? new { tracked.Title, tracked.OwnerId }
+            : await db.Deals.AsNoTracking().Where(d => d.Id == commitment.DealId).Select(d => new { d.Title, d.OwnerId }).SingleOrDefaultAsync(cancellationToken);
+        var dealTitle = deal?.Title ?? "a deal";
+        var ownerId = deal?.OwnerId;
+        var teamId = ownerId is null ? null : await db.Users.Where(u => u.Id == ownerId).Select(u => u.TeamId).FirstOrDefaultAsync(cancellationToken);
         var managerId = teamId is null ? null : await db.Teams.Where(t => t.Id == teamId).Select(t => t.ManagerId).FirstOrDefaultAsync(cancellationToken);
         var recipients = new[] { commitment.OwnerId, ownerId, managerId }.OfType<string>().Distinct();
-        var reasons = string.Join(" ", commitment.RiskReasons.Select(r => r.Sentence));
+        var reasons = string.Join(". ", commitment.RiskReasons.Select(r => r.Sentence)) + (commitment.RiskReasons.Count > 0 ? "." : "");
         foreach (var recipient in recipients)
         {
             db.Add(new Alert

@@ -52,6 +52,7 @@ public sealed class DemoDataSeeder(
     private async Task SeedCompanyAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.ChangedAt = clock.GetUtcNow();
         // Deals are written in one final save: their presence means the demo company is complete.
         if (await db.Deals.AnyAsync(cancellationToken))
             return;

@@ -316,11 +316,20 @@ public sealed class DealAccessTests(TestDatabase database) : IClassFixture<TestD
         await database.CreateDealAsync(rep, title: "No promises");
         await database.CreateDealAsync(rep, title: "Due in 60 days", arrange: d => AddPromise(d, promisedInDays: 60));
         await database.CreateDealAsync(rep, title: "Due in 30 days", arrange: d => AddPromise(d, promisedInDays: 30));
+        Commitment? breaking = null;
         await database.CreateDealAsync(rep, title: "Broken", arrange: d =>
         {
             AddPromise(d, promisedInDays: 90);
-            AddPromise(d, promisedInDays: 80).RefreshStatus(Today.AddDays(81));
+            breaking = AddPromise(d, promisedInDays: 80);
         });
+        // The day after its promised date, a change to this deal alone re-evaluates it: Broken and Late.
+        await using (var db = database.CreateDbContext())
+        {
+            db.ChangedAt = Now.AddDays(81);
+            var promise = await db.Commitments.SingleAsync(c => c.Id == breaking!.Id, Cancel);
+            promise.Describe(promise.Description + " (chased)", promise.OwnerId, promise.NeedDate);
+            await db.SaveChangesAsync(Cancel);
+        }
 
         var page = await _deals.ListAsync(rep, new DealListQuery(), new PageRequest(), Cancel);
 

@@ -108,14 +108,14 @@ public sealed class FulfilmentAccessTests(TestDatabase database) : IClassFixture
         var key = Key();
         var promise = await database.CreatePlannedPromiseAsync(rep,
             [
-                new("Planned yesterday", null, -1), new("Planned today", null, 0), new("Planned in a week", null, 7), new("Planned in eight days", null, 8),
+                new("Planned yesterday", null, -1), new("Planned today", null, 0), new("Planned in six days", null, 6), new("Planned in a week", null, 7),
                 new("Planned late, forecast soon", null, 30), new("Planned soon, forecast late", null, 3),
             ],
             dealTitle: key);
         await Fulfilment.UpdateAsync(service, await database.RefAsync(promise.Milestone(5)), InProgress(forecast: Today.AddDays(5)), Cancel);
         await Fulfilment.UpdateAsync(service, await database.RefAsync(promise.Milestone(6)), InProgress(forecast: Today.AddDays(20)), Cancel);
 
-        Assert.Equal(["Planned today", "Planned late, forecast soon", "Planned in a week"], await TitlesAsync(service, QueueTab.DueThisWeek, key));
+        Assert.Equal(["Planned today", "Planned late, forecast soon", "Planned in six days"], await TitlesAsync(service, QueueTab.DueThisWeek, key));
         Assert.Equal(["Planned yesterday"], await TitlesAsync(service, QueueTab.Overdue, key));
     }
 

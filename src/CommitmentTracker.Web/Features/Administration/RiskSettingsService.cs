@@ -1,0 +1,69 @@
+using FluentValidation;
+using CommitmentTracker.Web.Persistence;
+using CommitmentTracker.Web.Persistence.Risk;
+using CommitmentTracker.Web.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommitmentTracker.Web.Features.Administration;
+
+/// <summary>The risk thresholds form: whole numbers and percentages as people think of them.</summary>
+public sealed class RiskSettingsInput
+{
+    public int? WatchWithinDays { get; set; }
+    public int? StaleAfterDays { get; set; }
+    public int? ScheduleElapsedPercent { get; set; }
+    public int? ScheduleDonePercent { get; set; }
+    public int? BrokenAccountsAlarmPercent { get; set; }
+    public uint Version { get; set; }
+}
+
+/// <summary>Validates the risk thresholds, in the form and on the server.</summary>
+public sealed class RiskSettingsValidator : ModelValidator<RiskSettingsInput>
+{
+    public RiskSettingsValidator()
+    {
+        RuleFor(x => x.WatchWithinDays).NotNull().InclusiveBetween(0, 90).WithMessage("Between 0 and 90 days.");
+        RuleFor(x => x.StaleAfterDays).NotNull().InclusiveBetween(1, 90).WithMessage("Between 1 and 90 days.");
+        RuleFor(x => x.ScheduleElapsedPercent).NotNull().InclusiveBetween(1, 100).WithMessage("Between 1% and 100%.");
+        RuleFor(x => x.ScheduleDonePercent).NotNull().InclusiveBetween(1, 100).WithMessage("Between 1% and 100%.");
+        RuleFor(x => x.BrokenAccountsAlarmPercent).NotNull().InclusiveBetween(1, 100).WithMessage("Between 1% and 100%.");
+    }
+}
+
+/// <summary>Reads and changes the company's risk thresholds (admins); promises are re-evaluated by the next sweep.</summary>
+public sealed class RiskSettingsService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, RiskSettingsValidator validator)
+{
+    private const string What = "risk settings";
+
+    public async Task<RiskSettingsInput> GetAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        actor.EnsureAdmin(What);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.RiskSettings.SingleAsync(cancellationToken);
+        return new RiskSettingsInput
+        {
+            WatchWithinDays = row.WatchWithinDays,
+            StaleAfterDays = row.StaleAfterDays,
+            ScheduleElapsedPercent = (int)(row.ScheduleElapsedShare * 100),
+            ScheduleDonePercent = (int)(row.ScheduleDoneShare * 100),
+            BrokenAccountsAlarmPercent = (int)(row.BrokenAccountsAlarmShare * 100),
+            Version = db.VersionOf(row),
+        };
+    }
+
+    public async Task SaveAsync(Actor actor, RiskSettingsInput input, CancellationToken cancellationToken = default)
+    {
+        actor.EnsureAdmin(What);
+        await validator.EnsureValidAsync(input, cancellationToken);
+        await using var db = await dbFactory.CreateForAsync(actor, clock.GetUtcNow(), cancellationToken);
+        var row = await db.RiskSettings.SingleAsync(cancellationToken);
+        db.ExpectVersion(row, input.Version);
+        row.WatchWithinDays = input.WatchWithinDays!.Value;
+        row.StaleAfterDays = input.StaleAfterDays!.Value;
+        row.ScheduleElapsedShare = input.ScheduleElapsedPercent!.Value / 100m;
+        row.ScheduleDoneShare = input.ScheduleDonePercent!.Value / 100m;
+        row.BrokenAccountsAlarmShare = input.BrokenAccountsAlarmPercent!.Value / 100m;
+        _ = row.ToDomain(); // the domain refuses nonsense before anything is saved
+        await db.SaveOrExplainConflictAsync(What, cancellationToken);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text;
+using CommitmentTracker.Domain.Risk;
+using MimeKit;
+
+namespace CommitmentTracker.Web.Features.Alerts;
+
+/// <summary>Who a mail goes to.</summary>
+public sealed record MailRecipient(string Name, string Email);
+
+/// <summary>The words of the alert mail and the daily digest: plain text, short, with a link to act on.</summary>
+public static class AlertMails
+{
+    public static MimeMessage Alert(EmailOptions options, MailboxAddress from, MailRecipient to, Alert alert, string dealTitle, string? accountName)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(to);
+        ArgumentNullException.ThrowIfNull(alert);
+        var body = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"Hello {to.Name},")
+            .AppendLine()
+            .AppendLine(alert.Title)
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"Why: {(alert.Reasons.Length > 0 ? alert.Reasons : "see the promise on the deal page")}")
+            .AppendLine(CultureInfo.InvariantCulture, $"Deal: {dealTitle}{(accountName is null ? "" : $", {accountName}")}")
+            .AppendLine(CultureInfo.InvariantCulture, $"Detected: {alert.DetectedAt.UtcDateTime.ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture)} UTC")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"Open the deal: {options.DealLink(alert.DealId)}")
+            .AppendLine()
+            .AppendLine("Tell the customer early, with options: a problem they hear of from us first is one they forgive.")
+            .AppendLine("You get this mail because you own the promise or the deal, or manage its rep.");
+        return Message(from, to, alert.Title, body.ToString());
+    }
+
+    public static MimeMessage Digest(EmailOptions options, MailboxAddress from, ManagerDigest digest)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(digest);
+        var late = digest.Promises.Count(p => p.Level == RiskLevel.Late);
+        var atRisk = digest.Promises.Count - late;
+        var subject = $"At-risk promises of your team, {digest.Date.ToString("d MMM", CultureInfo.InvariantCulture)}: {late} late, {atRisk} at risk";
+        var body = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"Hello {digest.ManagerName},")
+            .AppendLine()
+            .AppendLine(CultureInfo.InvariantCulture, $"{digest.Promises.Count} promise{(digest.Promises.Count == 1 ? "" : "s")} of your team need{(digest.Promises.Count == 1 ? "s" : "")} attention today, the most urgent first:")
+            .AppendLine();
+        foreach (var promise in digest.Promises)
+        {
+            var days = promise.Since is { } since ? (int)(digest.Date.DayNumber - DateOnly.FromDateTime(since.UtcDateTime).DayNumber) : 0;
+            body.AppendLine(CultureInfo.InvariantCulture, $"{(promise.Level == RiskLevel.Late ? "LATE" : "AT RISK")}: {promise.Description}")
+                .AppendLine(CultureInfo.InvariantCulture, $"  {promise.AccountName}, {promise.DealTitle}; rep {promise.RepName}; promised {promise.PromisedDate.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}; detected {(days <= 0 ? "today" : days == 1 ? "1 day ago" : $"{days} days ago")}");
+            foreach (var reason in promise.Reasons)
+                body.AppendLine(CultureInfo.InvariantCulture, $"  - {reason}");
+            body.AppendLine(CultureInfo.InvariantCulture, $"  {options.DealLink(promise.DealId)}")
+                .AppendLine();
+        }
+        body.AppendLine("You get this digest once a day as the manager of the team.");
+        return Message(from, new MailRecipient(digest.ManagerName, digest.Email ?? ""), subject, body.ToString());
+    }
+
+    private static MimeMessage Message(MailboxAddress from, MailRecipient to, string subject, string body)
+    {
+        var message = new MimeMessage();
+        message.From.Add(from);
+        message.To.Add(new MailboxAddress(to.Name, to.Email));
+        message.Subject = subject;
+        message.Body = new TextPart("plain") { Text = body };
+        return message;
+    }
+}

@@ -1,0 +1,56 @@
+using CommitmentTracker.Web.Features;
+using CommitmentTracker.Web.Features.Administration;
+using CommitmentTracker.Web.Security;
+using CommitmentTracker.Web.Tests.Infrastructure;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommitmentTracker.Web.Tests.Features.Administration;
+
+public sealed class RiskSettingsServiceTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private readonly RiskSettingsService _settings = new(database, TimeProvider.System, new RiskSettingsValidator());
+
+    [Fact]
+    public async Task An_admin_changes_the_thresholds_and_they_are_stored_as_shares()
+    {
+        var admin = await database.CreateAsync(AppRoles.Admin);
+        var input = await _settings.GetAsync(admin, Cancel);
+        input.WatchWithinDays = 7;
+        input.BrokenAccountsAlarmPercent = 15;
+
+        await _settings.SaveAsync(admin, input, Cancel);
+
+        var stored = await database.QueryAsync(db => db.RiskSettings.AsNoTracking().SingleAsync(Cancel));
+        Assert.Equal(7, stored.WatchWithinDays);
+        Assert.Equal(0.15m, stored.BrokenAccountsAlarmShare);
+        Assert.Equal(7, stored.ToDomain().WatchWithinDays);
+    }
+
+    [Fact]
+    public async Task Out_of_range_thresholds_are_refused_and_nothing_changes()
+    {
+        var admin = await database.CreateAsync(AppRoles.Admin);
+        var before = await database.QueryAsync(db => db.RiskSettings.AsNoTracking().SingleAsync(Cancel));
+        var input = await _settings.GetAsync(admin, Cancel);
+        input.StaleAfterDays = 0;
+
+        await Assert.ThrowsAsync<ValidationException>(() => _settings.SaveAsync(admin, input, Cancel));
+
+        Assert.Equal(before.StaleAfterDays, (await database.QueryAsync(db => db.RiskSettings.AsNoTracking().SingleAsync(Cancel))).StaleAfterDays);
+    }
+
+    [Theory]
+    [InlineData(AppRoles.Manager)]
+    [InlineData(AppRoles.Rep)]
+    [InlineData(AppRoles.Service)]
+    public async Task Only_admins_read_or_change_the_thresholds(string role)
+    {
+        var user = await database.CreateAsync(role, role is AppRoles.Rep or AppRoles.Manager ? await database.CreateTeamAsync() : null);
+
+        await Assert.ThrowsAsync<AccessDeniedException>(() => _settings.GetAsync(user, Cancel));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => _settings.SaveAsync(user, new RiskSettingsInput(), Cancel));
+    }
+}
