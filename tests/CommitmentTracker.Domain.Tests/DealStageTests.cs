@@ -1,10 +1,26 @@
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
+using static CommitmentTracker.Domain.Tests.Build;
 
 namespace CommitmentTracker.Domain.Tests;
 
 public sealed class DealStageTests
 {
+    [Fact]
+    public void Losing_a_deal_waives_its_open_promises_and_keeps_the_kept_ones()
+    {
+        var deal = OrderedDeal();
+        var open = deal.AddCommitment(Ours(promised: Day(40)), LeadTimes.Defaults, Rep, Now, Today);
+        var kept = deal.AddCommitment(Ours(promised: Day(30), description: "Train the team"), LeadTimes.Defaults, Rep, Now, Today);
+        kept.Complete(Today, Today);
+
+        deal.MarkLost(LostReason.WentToCompetitor, "Chose a bundle", Rep, Now);
+
+        Assert.Equal(CommitmentStatus.Waived, open.Status);
+        Assert.Contains("lost", open.WaivedReason, StringComparison.Ordinal);
+        Assert.Equal(CommitmentStatus.Kept, kept.Status);
+    }
+
     private static Deal DealWithItems() => Build.Deal(Build.Checklist(
         new("Outcome", "", true), new("Technical review", "", true), new("Self-check", "", false)));
 

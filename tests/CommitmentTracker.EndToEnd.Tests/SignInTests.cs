@@ -9,7 +9,7 @@ namespace CommitmentTracker.EndToEnd.Tests;
 public sealed class SignInTests(AppHost app, BrowserFixture browser)
     : BrowserTest(app, browser), IClassFixture<AppHost>, IClassFixture<BrowserFixture>
 {
-    private static readonly string[] NavigationLinks = ["nav-deals", "nav-approvals", "nav-fulfilment", "nav-admin"];
+    private static readonly string[] NavigationLinks = ["nav-deals", "nav-today", "nav-dashboard", "nav-approvals", "nav-fulfilment", "nav-admin"];
 
     /// <summary>
     /// Per demo role: its display name, where it lands, its own link (test id and label), its page's heading, the tab
@@ -18,7 +18,7 @@ public sealed class SignInTests(AppHost app, BrowserFixture browser)
     public static TheoryData<string, string, string, string, string, string, string?, string> Roles => new()
     {
         { DemoUsers.Rep, "Rita Reyes", "/home", "nav-deals", "My deals", "Today", null, "Warehouse scanners rollout" },
-        { DemoUsers.Manager, "Marco Mancini", "/home", "nav-deals", "Team deals", "Your team today", null, "Warehouse scanners rollout" },
+        { DemoUsers.Manager, "Marco Mancini", "/dashboard", "nav-deals", "Team deals", "Deliveries of North", null, "Fleet telematics" },
         // The WMS milestone is assigned to fulfilment@, not service@: it shows in the queue's "All open" tab.
         { DemoUsers.Service, "Sam Okafor", "/fulfilment", "nav-fulfilment", "Fulfilment", "Fulfilment queue", "All open", "Configure WMS profiles" },
         { DemoUsers.Admin, "Ada Novak", "/admin/users", "nav-admin", "Administration", "Users and teams", null, DemoUsers.Rep },
@@ -36,7 +36,12 @@ public sealed class SignInTests(AppHost app, BrowserFixture browser)
         Assert.Equal(homePath, page.Path());
         await Expect(page.GetByTestId(ownLink)).ToBeVisibleAsync();
         await Expect(page.GetByTestId(ownLink)).ToContainTextAsync(ownLinkLabel);
-        var managerLinks = email == DemoUsers.Manager ? new[] { "nav-approvals" } : [];
+        var managerLinks = email switch
+        {
+            DemoUsers.Manager => new[] { "nav-approvals", "nav-dashboard", "nav-today" },
+            DemoUsers.Rep => ["nav-today"],
+            _ => [],
+        };
         foreach (var link in managerLinks)
         {
             await Expect(page.GetByTestId(link)).ToBeVisibleAsync();

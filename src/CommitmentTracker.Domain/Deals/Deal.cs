@@ -301,6 +301,9 @@ public sealed class Deal
         LostNote = trimmed;
         foreach (var t in _touchpoints)
             t.Cancel();
+        // A lost deal releases its open promises: nothing is delivered, nothing is late, nobody is alerted.
+        foreach (var c in _commitments.Where(c => !c.IsClosed))
+            c.Waive($"The deal was lost ({reason}){(trimmed is null ? "" : $": {trimmed}")}", byUserId, now);
         MoveTo(DealStage.Lost, byUserId, now);
     }
 

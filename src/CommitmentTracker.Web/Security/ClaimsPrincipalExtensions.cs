@@ -27,7 +27,12 @@ public static class ClaimsPrincipalExtensions
     public static string? GetHomePath(this ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (user.IsInRole(AppRoles.Rep) || user.IsInRole(AppRoles.Manager))
+        if (user.IsInRole(AppRoles.Manager))
+        {
+            return "dashboard";
+        }
+
+        if (user.IsInRole(AppRoles.Rep))
         {
             return "home";
         }

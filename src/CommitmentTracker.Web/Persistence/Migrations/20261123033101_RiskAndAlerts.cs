@@ -23,14 +23,14 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                 type: "character varying(40)",
                 maxLength: 40,
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "OnTrack");
 
             migrationBuilder.AddColumn<string>(
                 name: "risk_reasons",
                 table: "commitments",
                 type: "jsonb",
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "[]");
 
             migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "risk_since",
