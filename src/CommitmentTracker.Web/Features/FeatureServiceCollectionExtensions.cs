@@ -17,6 +17,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<Administration.UsersService>();
         services.AddScoped<Administration.ChecklistTemplateService>();
         services.AddScoped<Administration.LeadTimesService>();
+        services.AddScoped<Administration.MilestoneTemplatesService>();
         services.AddScoped<Administration.RiskLibraryService>();
         services.AddScoped<Administration.RiskSettingsService>();
         services.AddScoped<Promises.PromisesService>();

@@ -17,7 +17,7 @@ internal static class RiskReevaluation
             return;
         var settings = (await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord()).ToDomain();
         // Tracked: instances already in the context are reused, so pending changes are what gets evaluated.
-        var commitments = await db.Commitments
+        var commitments = await db.Commitments.AsSplitQuery()
             .Include(c => c.Milestones).ThenInclude(m => m.Updates)
             .Include(c => c.DateHistory)
             .Where(c => dealIds.Contains(c.DealId))
@@ -49,7 +49,9 @@ internal static class RiskReevaluation
         var dealTitle = deal?.Title ?? "a deal";
         var ownerId = deal?.OwnerId;
         var teamId = ownerId is null ? null : await db.Users.Where(u => u.Id == ownerId).Select(u => u.TeamId).FirstOrDefaultAsync(cancellationToken);
-        var managerId = teamId is null ? null : await db.Teams.Where(t => t.Id == teamId).Select(t => t.ManagerId).FirstOrDefaultAsync(cancellationToken);
+        var trackedTeam = teamId is null ? null : db.ChangeTracker.Entries<Domain.Teams.Team>().FirstOrDefault(e => e.Entity.Id == teamId)?.Entity;
+        var managerId = trackedTeam is not null ? trackedTeam.ManagerId
+            : teamId is null ? null : await db.Teams.Where(t => t.Id == teamId).Select(t => t.ManagerId).FirstOrDefaultAsync(cancellationToken);
         var recipients = new[] { commitment.OwnerId, ownerId, managerId }.OfType<string>().Distinct();
         var reasons = string.Join(". ", commitment.RiskReasons.Select(r => r.Sentence)) + (commitment.RiskReasons.Count > 0 ? "." : "");
         foreach (var recipient in recipients)
