@@ -31,6 +31,7 @@ ensure_postgres_binaries() {
 
 # Chromium drives the end-to-end tests through Playwright.
 ensure_chromium() {
+    if [ -n "${CT_CHROMIUM_PATH:-}" ] && [ -x "${CT_CHROMIUM_PATH}" ]; then return 0; fi
     if [ -x /usr/bin/chromium ]; then return 0; fi
     _install chromium "Chromium for the end-to-end browser tests"
 }

@@ -9,7 +9,8 @@ namespace CommitmentTracker.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
+    /// <summary>Debian's Chromium, or another Chromium-based browser named by CT_CHROMIUM_PATH (e.g. Chrome on a hosted CI runner).</summary>
+    public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("CT_CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
     // Without the background-networking flags Chromium keeps trying to reach Google's services on a closed network.
     private static readonly string[] ChromiumArgs =
