@@ -1,6 +1,8 @@
 using CommitmentTracker.Domain.Checklists;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Domain.Recovery;
+using CommitmentTracker.Domain.Risk;
 
 namespace CommitmentTracker.Domain.Tests;
 
@@ -99,4 +101,19 @@ internal static class Build
     public static MilestoneChange InProgress(DateOnly? forecast = null) => new(MilestoneStatus.InProgress, forecast);
 
     public static MilestoneChange Blocked(string reason, DateOnly? forecast = null) => new(MilestoneStatus.Blocked, forecast, Reason: reason);
+
+    /// <summary>A recovery plan for an at-risk promise detected at <see cref="Now"/>, opened at once with the default settings.</summary>
+    public static RecoveryPlan RecoveryPlan(RecoverySettings? settings = null, RiskLevel level = RiskLevel.AtRisk, DateTimeOffset? detectedAt = null, DateTimeOffset? openedAt = null) =>
+        Domain.Recovery.RecoveryPlan.Open(
+            Guid.NewGuid(), Guid.NewGuid(), detectedAt ?? Now, level, settings ?? RecoverySettings.Default(Rep, Manager), openedAt ?? detectedAt ?? Now);
+
+    /// <summary>A plan whose chosen option was presented to and accepted by the customer.</summary>
+    public static RecoveryPlan RecoveryPlanWithAcceptedSolution()
+    {
+        var plan = RecoveryPlan();
+        var option = plan.AddOption(RecoveryOptionKind.LoanOrDemoUnit, "Lend the demo cell until ours ships", Now);
+        plan.ChooseOption(option.Id, Now);
+        plan.PresentSolution(accepted: true, Now);
+        return plan;
+    }
 }

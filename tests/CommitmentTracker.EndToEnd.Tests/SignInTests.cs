@@ -9,7 +9,7 @@ namespace CommitmentTracker.EndToEnd.Tests;
 public sealed class SignInTests(AppHost app, BrowserFixture browser)
     : BrowserTest(app, browser), IClassFixture<AppHost>, IClassFixture<BrowserFixture>
 {
-    private static readonly string[] NavigationLinks = ["nav-deals", "nav-today", "nav-dashboard", "nav-approvals", "nav-fulfilment", "nav-admin"];
+    private static readonly string[] NavigationLinks = ["nav-deals", "nav-today", "nav-dashboard", "nav-approvals", "nav-fulfilment", "nav-admin", "nav-delivery-record"];
 
     /// <summary>
     /// Per demo role: its display name, where it lands, its own link (test id and label), its page's heading, the tab
@@ -38,8 +38,8 @@ public sealed class SignInTests(AppHost app, BrowserFixture browser)
         await Expect(page.GetByTestId(ownLink)).ToContainTextAsync(ownLinkLabel);
         var managerLinks = email switch
         {
-            DemoUsers.Manager => new[] { "nav-approvals", "nav-dashboard", "nav-today" },
-            DemoUsers.Rep => ["nav-today"],
+            DemoUsers.Manager => new[] { "nav-approvals", "nav-dashboard", "nav-today", "nav-delivery-record" },
+            DemoUsers.Rep => ["nav-today", "nav-delivery-record"],
             _ => [],
         };
         foreach (var link in managerLinks)

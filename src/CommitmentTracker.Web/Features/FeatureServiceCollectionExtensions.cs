@@ -25,6 +25,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<Communications.CommunicationsService>();
         services.AddScoped<Home.HomeService>();
         services.AddScoped<Dashboard.DashboardService>();
+        services.AddScoped<DeliveryRecords.DeliveryRecordService>();
         services.AddScoped<Alerts.AlertsService>();
         services.AddSingleton<Alerts.DigestService>();
         services.AddSingleton<Alerts.MailSender>();

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CommitmentTracker.Web.Persistence.Configurations;
 
-internal sealed class CommitmentConfiguration : IEntityTypeConfiguration<Commitment>
+internal sealed partial class CommitmentConfiguration : IEntityTypeConfiguration<Commitment>
 {
     public void Configure(EntityTypeBuilder<Commitment> builder)
     {
@@ -40,7 +40,7 @@ internal sealed class CommitmentConfiguration : IEntityTypeConfiguration<Commitm
             .HasColumnType("jsonb")
             .HasConversion(
                 reasons => JsonSerializer.Serialize(reasons, JsonSerializerOptions.Web),
-                json => JsonSerializer.Deserialize<List<CommitmentTracker.Domain.Risk.RiskReason>>(json, JsonSerializerOptions.Web) ?? new List<CommitmentTracker.Domain.Risk.RiskReason>(),
+                json => ReadReasons(json),
                 new ValueComparer<List<CommitmentTracker.Domain.Risk.RiskReason>>(
                     (a, b) => a!.SequenceEqual(b!),
                     v => v.Aggregate(0, (h, r) => HashCode.Combine(h, r)),
@@ -52,6 +52,24 @@ internal sealed class CommitmentConfiguration : IEntityTypeConfiguration<Commitm
         builder.HasIndex(c => new { c.OwnerId, c.Status, c.PromisedDate });
         builder.HasIndex(c => c.AggressiveApproval).HasFilter("aggressive_approval = 'Pending'");
         builder.HasXminVersion();
+    }
+}
+
+internal sealed partial class CommitmentConfiguration
+{
+    /// <summary>Stored reasons, tolerating an empty or malformed value (the sweep rewrites it at the next evaluation).</summary>
+    private static List<CommitmentTracker.Domain.Risk.RiskReason> ReadReasons(string json)
+    {
+        try
+        {
+            return string.IsNullOrWhiteSpace(json) || json[0] != '['
+                ? []
+                : JsonSerializer.Deserialize<List<CommitmentTracker.Domain.Risk.RiskReason>>(json, JsonSerializerOptions.Web) ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
     }
 }
 
