@@ -36,18 +36,20 @@ public sealed class SignInTests(AppHost app, BrowserFixture browser)
         Assert.Equal(homePath, page.Path());
         await Expect(page.GetByTestId(ownLink)).ToBeVisibleAsync();
         await Expect(page.GetByTestId(ownLink)).ToContainTextAsync(ownLinkLabel);
-        var managerLinks = email switch
+        // Every link a role has besides its own landing link; all others must be absent.
+        var alsoLinked = email switch
         {
             DemoUsers.Manager => new[] { "nav-approvals", "nav-dashboard", "nav-today", "nav-delivery-record" },
             DemoUsers.Rep => ["nav-today", "nav-delivery-record"],
+            DemoUsers.Admin => ["nav-dashboard", "nav-deals", "nav-fulfilment", "nav-delivery-record"],
             _ => [],
         };
-        foreach (var link in managerLinks)
+        foreach (var link in alsoLinked)
         {
             await Expect(page.GetByTestId(link)).ToBeVisibleAsync();
         }
 
-        foreach (var otherLink in NavigationLinks.Where(link => link != ownLink && !managerLinks.Contains(link)))
+        foreach (var otherLink in NavigationLinks.Where(link => link != ownLink && !alsoLinked.Contains(link)))
         {
             await Expect(page.GetByTestId(otherLink)).ToHaveCountAsync(0);
         }

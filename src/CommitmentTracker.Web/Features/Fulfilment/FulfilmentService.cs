@@ -32,6 +32,9 @@ public sealed record QueueRow
     public Domain.Risk.RiskLevel RiskLevel { get; init; }
 }
 
+/// <summary>Filters of the fulfilment queue besides its tabs.</summary>
+public sealed record QueueFilter(string? Search = null, CommitmentKind? Kind = null, MilestoneStatus? Status = null);
+
 /// <summary>A milestone the user wants to update, with the version they saw.</summary>
 public sealed record MilestoneRef(Guid MilestoneId, uint Version);
 
@@ -87,12 +90,20 @@ public sealed class FulfilmentService(
     public static bool MayUpdate(Actor actor, Domain.Commitments.Milestone milestone, Domain.Commitments.Commitment commitment) =>
         actor.IsService && (milestone.AssigneeId == actor.UserId || (milestone.AssigneeId is null && commitment.Department == actor.Department));
 
-    public async Task<Page<QueueRow>> QueueAsync(Actor actor, QueueTab tab, string? search, PageRequest page, CancellationToken cancellationToken = default)
+    public Task<Page<QueueRow>> QueueAsync(Actor actor, QueueTab tab, string? search, PageRequest page, CancellationToken cancellationToken = default) =>
+        QueueAsync(actor, tab, new QueueFilter(search), page, cancellationToken);
+
+    public async Task<Page<QueueRow>> QueueAsync(Actor actor, QueueTab tab, QueueFilter filter, PageRequest page, CancellationToken cancellationToken = default)
     {
         if (!MayReadQueue(actor))
             return new Page<QueueRow>([], 0);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = Filter(Rows(db, actor), actor, tab);
+        if (filter.Kind is { } kind)
+            rows = rows.Where(r => r.Kind == kind);
+        if (filter.Status is { } status)
+            rows = rows.Where(r => r.Status == status);
+        var search = filter.Search;
         if (!string.IsNullOrWhiteSpace(search))
         {
             var pattern = SearchPattern.Contains(search);

@@ -152,7 +152,7 @@ public sealed class FulfilmentAccessTests(TestDatabase database) : IClassFixture
 
         Assert.Equal(2, counts[QueueTab.AssignedToMe]);
         foreach (var tab in Enum.GetValues<QueueTab>())
-            Assert.Equal((await Fulfilment.QueueAsync(service, tab, null, new PageRequest(), Cancel)).TotalCount, counts[tab]);
+            Assert.Equal((await Fulfilment.QueueAsync(service, tab, (string?)null, new PageRequest(), Cancel)).TotalCount, counts[tab]);
         Assert.True(counts[QueueTab.Overdue] >= 1 && counts[QueueTab.DueThisWeek] >= 1 && counts[QueueTab.Blocked] >= 1);
     }
 
@@ -224,6 +224,23 @@ public sealed class FulfilmentAccessTests(TestDatabase database) : IClassFixture
 
         var stored = await database.LoadMilestoneAsync(promise.Milestone(1));
         Assert.Equal((MilestoneStatus.NotStarted, 0), (stored.Status, stored.Updates.Count));
+    }
+
+    [Fact]
+    public async Task The_queue_filters_by_kind_and_status_on_the_server()
+    {
+        var rep = await RepAsync();
+        var service = await database.CreateAsync(AppRoles.Service, department: Department.Fulfilment);
+        var key = $"Filters {Guid.NewGuid():N}";
+        var delivery = await database.CreatePlannedPromiseAsync(rep, [new("Ship the cell", null, 10), new("Install the cell", null, 20)], dealTitle: key);
+        await database.CreatePlannedPromiseAsync(rep, [new("Run the course", null, 15)], kind: CommitmentKind.Training, dealTitle: key);
+        await Fulfilment.UpdateAsync(service, await database.RefAsync(delivery.Milestone(1)), Blocked("Parts held at customs"), Cancel);
+
+        var deliveries = await Fulfilment.QueueAsync(service, QueueTab.AllOpen, new QueueFilter(key, CommitmentKind.Delivery), new PageRequest(), Cancel);
+        var blocked = await Fulfilment.QueueAsync(service, QueueTab.AllOpen, new QueueFilter(key, Status: MilestoneStatus.Blocked), new PageRequest(), Cancel);
+
+        Assert.Equal(["Ship the cell", "Install the cell"], deliveries.Items.Select(r => r.Milestone));
+        Assert.Equal("Ship the cell", Assert.Single(blocked.Items).Milestone);
     }
 
     private async Task<string[]> TitlesAsync(Actor actor, QueueTab tab, string search, FulfilmentService? service = null)
