@@ -5,6 +5,7 @@ using CommitmentTracker.Web.Features.Deals;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -20,6 +21,7 @@ public sealed class NewDealPageTests : IClassFixture<TestDatabase>, IAsyncDispos
     private readonly TestDatabase _database;
     private readonly BunitContext _ctx = new();
     private readonly BunitAuthorizationContext _auth;
+    private string _repId = "";
 
     public NewDealPageTests(TestDatabase database)
     {
@@ -45,11 +47,9 @@ public sealed class NewDealPageTests : IClassFixture<TestDatabase>, IAsyncDispos
 
         page.WaitForAssertion(() => Assert.Equal("Give the deal a title.", MessageNextTo(page, "deal-title-input")));
         Assert.Equal("Write down the outcome the customer expects, in their words.", MessageNextTo(page, "deal-outcome"));
-        Assert.EndsWith("/deals/new", _ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri, StringComparison.Ordinal);
+        Assert.EndsWith("/deals/new", _ctx.Services.GetRequiredService<NavigationManager>().Uri, StringComparison.Ordinal);
         Assert.Equal(0, await _database.QueryAsync(db => db.Deals.CountAsync(d => d.OwnerId == _repId)));
     }
-
-    private string _repId = "";
 
     private async Task<IRenderedComponent<NewDealPage>> RenderForRepAsync()
     {
@@ -58,7 +58,7 @@ public sealed class NewDealPageTests : IClassFixture<TestDatabase>, IAsyncDispos
         _repId = rep.UserId;
         _auth.SetAuthorized(rep.DisplayName);
         _auth.SetClaims(new Claim(ClaimTypes.NameIdentifier, rep.UserId));
-        _ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("deals/new");
+        _ctx.Services.GetRequiredService<NavigationManager>().NavigateTo("deals/new");
         _ctx.Render<MudPopoverProvider>();
         var page = _ctx.Render<NewDealPage>();
         page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=create-deal]").HasAttribute("disabled")));
