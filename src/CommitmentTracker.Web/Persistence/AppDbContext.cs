@@ -39,6 +39,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<Risk.RiskSettingsRecord> RiskSettings => Set<Risk.RiskSettingsRecord>();
     public DbSet<Features.Alerts.Alert> Alerts => Set<Features.Alerts.Alert>();
     public DbSet<Features.Alerts.DailyDigest> DailyDigests => Set<Features.Alerts.DailyDigest>();
+    public DbSet<CommitmentTracker.Domain.Recovery.RecoveryPlan> RecoveryPlans => Set<CommitmentTracker.Domain.Recovery.RecoveryPlan>();
 
     /// <summary>Who the changes saved by this context are made by; recorded in the audit trail.</summary>
     public string ChangedBy { get; set; } = "system";

@@ -1010,6 +1010,295 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.ToTable("touchpoints", (string)null);
                 });
 
+            modelBuilder.Entity("CommitmentTracker.Domain.Recovery.RecoveryOption", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<bool>("IsChosen")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_chosen");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("plan_id");
+
+                    b.Property<Guid?>("ReshuffleWithCommitmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reshuffle_with_commitment_id");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recovery_options");
+
+                    b.HasIndex("PlanId")
+                        .HasDatabaseName("ix_recovery_options_plan_id");
+
+                    b.ToTable("recovery_options", (string)null);
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.Recovery.RecoveryPlan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BossContactNote")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("boss_contact_note");
+
+                    b.Property<DateTimeOffset?>("BossContactedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("boss_contacted_at");
+
+                    b.Property<bool?>("BufferAbsorbsSlip")
+                        .HasColumnType("boolean")
+                        .HasColumnName("buffer_absorbs_slip");
+
+                    b.Property<Guid>("CommitmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("commitment_id");
+
+                    b.Property<DateTimeOffset?>("CompensationApprovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("compensation_approved_at");
+
+                    b.Property<string>("CompensationApprovedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("compensation_approved_by");
+
+                    b.Property<bool?>("CustomerForgave")
+                        .HasColumnType("boolean")
+                        .HasColumnName("customer_forgave");
+
+                    b.Property<DateTimeOffset?>("CustomerToldAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("customer_told_at");
+
+                    b.Property<Guid?>("CustomerToldCommunicationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("customer_told_communication_id");
+
+                    b.Property<Guid>("DealId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deal_id");
+
+                    b.Property<DateTimeOffset>("DetectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("detected_at");
+
+                    b.Property<DateOnly?>("ForecastDate")
+                        .HasColumnType("date")
+                        .HasColumnName("forecast_date");
+
+                    b.Property<string>("Lesson")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("lesson");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("level");
+
+                    b.Property<DateTimeOffset?>("ManagerAcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("manager_acknowledged_at");
+
+                    b.Property<string>("ManagerAcknowledgedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("manager_acknowledged_by");
+
+                    b.Property<DateTimeOffset>("ManagerAlertedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("manager_alerted_at");
+
+                    b.Property<string>("ManagerContact")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("manager_contact");
+
+                    b.Property<DateOnly?>("NeedDate")
+                        .HasColumnType("date")
+                        .HasColumnName("need_date");
+
+                    b.Property<string>("OfferedMeanwhile")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("offered_meanwhile");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("RootCause")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("root_cause");
+
+                    b.Property<string>("RootCauseDepartment")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("root_cause_department");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<bool?>("SolutionAccepted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("solution_accepted");
+
+                    b.Property<DateTimeOffset?>("SolutionPresentedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("solution_presented_at");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Compensation", "CommitmentTracker.Domain.Recovery.RecoveryPlan.Compensation#Compensation", b1 =>
+                        {
+                            b1.Property<decimal>("Budget")
+                                .HasPrecision(18, 2)
+                                .HasColumnType("numeric(18,2)")
+                                .HasColumnName("compensation_budget");
+
+                            b1.Property<decimal>("CostToUs")
+                                .HasPrecision(18, 2)
+                                .HasColumnType("numeric(18,2)")
+                                .HasColumnName("compensation_cost_to_us");
+
+                            b1.Property<decimal>("EstimatedLoss")
+                                .HasPrecision(18, 2)
+                                .HasColumnType("numeric(18,2)")
+                                .HasColumnName("compensation_estimated_loss");
+
+                            b1.Property<decimal>("FaceValue")
+                                .HasPrecision(18, 2)
+                                .HasColumnType("numeric(18,2)")
+                                .HasColumnName("compensation_face_value");
+
+                            b1.Property<string>("Item")
+                                .IsRequired()
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)")
+                                .HasColumnName("compensation_item");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_recovery_plans");
+
+                    b.HasIndex("CommitmentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_recovery_plans_commitment_id_open")
+                        .HasFilter("resolved_at IS NULL");
+
+                    b.HasIndex("CommitmentId", "DetectedAt")
+                        .HasDatabaseName("ix_recovery_plans_commitment_id_detected_at");
+
+                    b.HasIndex("RootCause", "ResolvedAt")
+                        .HasDatabaseName("ix_recovery_plans_root_cause_resolved_at");
+
+                    b.ToTable("recovery_plans", (string)null);
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.Recovery.RecoveryStep", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("DoneAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("done_at");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTimeOffset?>("EscalatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("escalated_at");
+
+                    b.Property<string>("EscalatedTo")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("escalated_to");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("notes");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("owner_id");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("plan_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recovery_steps");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("ix_recovery_steps_due_at")
+                        .HasFilter("done_at IS NULL AND escalated_at IS NULL");
+
+                    b.HasIndex("PlanId", "Kind")
+                        .IsUnique()
+                        .HasDatabaseName("ix_recovery_steps_plan_id_kind");
+
+                    b.ToTable("recovery_steps", (string)null);
+                });
+
             modelBuilder.Entity("CommitmentTracker.Domain.Risks.RiskLibraryEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1912,6 +2201,36 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasConstraintName("fk_touchpoints_deals_deal_id");
                 });
 
+            modelBuilder.Entity("CommitmentTracker.Domain.Recovery.RecoveryOption", b =>
+                {
+                    b.HasOne("CommitmentTracker.Domain.Recovery.RecoveryPlan", null)
+                        .WithMany("Options")
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recovery_options_recovery_plans_plan_id");
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.Recovery.RecoveryPlan", b =>
+                {
+                    b.HasOne("CommitmentTracker.Domain.Commitments.Commitment", null)
+                        .WithMany()
+                        .HasForeignKey("CommitmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recovery_plans_commitments_commitment_id");
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.Recovery.RecoveryStep", b =>
+                {
+                    b.HasOne("CommitmentTracker.Domain.Recovery.RecoveryPlan", null)
+                        .WithMany("Steps")
+                        .HasForeignKey("PlanId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recovery_steps_recovery_plans_plan_id");
+                });
+
             modelBuilder.Entity("CommitmentTracker.Domain.Teams.Team", b =>
                 {
                     b.HasOne("CommitmentTracker.Web.Persistence.AppUser", null)
@@ -2028,6 +2347,13 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.Navigation("TechnicalReviews");
 
                     b.Navigation("Touchpoints");
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.Recovery.RecoveryPlan", b =>
+                {
+                    b.Navigation("Options");
+
+                    b.Navigation("Steps");
                 });
 #pragma warning restore 612, 618
         }
