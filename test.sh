@@ -18,7 +18,8 @@ sum() { grep -E "^\s+$1: [0-9]+" "$log" | awk '{ s += $2 } END { print s + 0 }';
 if grep -qE "^\s+total: [0-9]+" "$log"; then
     echo "Tests: $(sum succeeded) passed, $(sum failed) failed, $(sum skipped) skipped"
 else
-    echo "Tests: 0 passed, 0 failed, 0 skipped (no test summary: the build or the test host failed)"
+    echo "No test summary: the build or the test host failed." >&2
+    echo "Tests: 0 passed, 0 failed, 0 skipped"
     [ "$status" -eq 0 ] && status=1
 fi
 exit "$status"

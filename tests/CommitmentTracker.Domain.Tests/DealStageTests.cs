@@ -7,6 +7,20 @@ namespace CommitmentTracker.Domain.Tests;
 public sealed class DealStageTests
 {
     [Fact]
+    public void What_is_missing_before_a_move_leaves_out_the_moves_own_inputs()
+    {
+        var deal = Deal();
+
+        var beforeOrdered = deal.WhatIsMissingBefore(DealStage.Ordered);
+
+        Assert.Equal(DealStage.Ordered, deal.NextStage);
+        Assert.Contains(beforeOrdered, m => m.Contains("\"Outcome\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(beforeOrdered, m => m.Contains("purchase-order", StringComparison.Ordinal));
+        Assert.Contains(deal.WhyCannotAdvance(DealStage.Ordered), m => m.Contains("purchase-order", StringComparison.Ordinal));
+        Assert.Null(PaidDeal().NextStage);
+    }
+
+    [Fact]
     public void Losing_a_deal_waives_its_open_promises_and_keeps_the_kept_ones()
     {
         var deal = OrderedDeal();

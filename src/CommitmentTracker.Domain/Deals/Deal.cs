@@ -208,14 +208,41 @@ public sealed class Deal
     /// </summary>
     public IReadOnlyList<string> WhyCannotAdvance(DealStage target, string? purchaseOrderReference = null, DateOnly? paymentDate = null, string? paymentReference = null)
     {
-        var missing = new List<string>();
-        var expected = Stage switch
+        var missing = new List<string>(WhatIsMissingBefore(target));
+        if (target != NextStage)
+            return missing;
+        switch (target)
         {
-            DealStage.Verbal => DealStage.Ordered,
-            DealStage.Ordered => DealStage.Delivered,
-            DealStage.Delivered => DealStage.Paid,
-            _ => (DealStage?)null,
-        };
+            case DealStage.Ordered when string.IsNullOrWhiteSpace(purchaseOrderReference):
+                missing.Add("The purchase-order reference is needed: a promise of an order is not an order.");
+                break;
+            case DealStage.Paid:
+                if (paymentDate is null)
+                    missing.Add("The payment date is needed.");
+                if (string.IsNullOrWhiteSpace(paymentReference))
+                    missing.Add("The payment reference is needed.");
+                break;
+        }
+        return missing;
+    }
+
+    /// <summary>The stage this deal moves to next on the road to payment; null once paid or lost.</summary>
+    public DealStage? NextStage => Stage switch
+    {
+        DealStage.Verbal => DealStage.Ordered,
+        DealStage.Ordered => DealStage.Delivered,
+        DealStage.Delivered => DealStage.Paid,
+        _ => null,
+    };
+
+    /// <summary>
+    /// The gate's conditions the deal itself does not meet yet for <paramref name="target"/>, leaving out what the move
+    /// asks for when it is made (PO reference, payment): what a page shows before the user types anything.
+    /// </summary>
+    public IReadOnlyList<string> WhatIsMissingBefore(DealStage target)
+    {
+        var missing = new List<string>();
+        var expected = NextStage;
         if (target == DealStage.Lost)
         {
             if (IsClosed)
@@ -233,8 +260,6 @@ public sealed class Deal
         {
             case DealStage.Ordered:
                 missing.AddRange(OpenRequiredItems.Select(i => $"Checklist item \"{i.Title}\" is required and not answered yet."));
-                if (string.IsNullOrWhiteSpace(purchaseOrderReference))
-                    missing.Add("The purchase-order reference is needed: a promise of an order is not an order.");
                 break;
             case DealStage.Delivered:
                 foreach (var c in _commitments.Where(c => c.Direction == CommitmentDirection.Ours && !c.SatisfiesDelivery))
@@ -245,12 +270,6 @@ public sealed class Deal
                 }
                 if (!_commitments.Any(c => c.Direction == CommitmentDirection.Ours))
                     missing.Add("The deal has no promises of ours to deliver.");
-                break;
-            case DealStage.Paid:
-                if (paymentDate is null)
-                    missing.Add("The payment date is needed.");
-                if (string.IsNullOrWhiteSpace(paymentReference))
-                    missing.Add("The payment reference is needed.");
                 break;
         }
         return missing;

@@ -24,4 +24,8 @@ public sealed class AuditEntry
     public string? NewValue { get; set; }
     public string ChangedBy { get; set; } = "";
     public DateTimeOffset ChangedAt { get; set; }
+
+    /// <summary>A field name as people read it: "PromisedDate" becomes "Promised date", "Value.Amount" stays dotted.</summary>
+    public static string FieldLabel(string field) =>
+        string.Concat(field.Select((c, i) => i > 0 && char.IsUpper(c) && field[i - 1] != '.' ? " " + char.ToLowerInvariant(c) : c.ToString()));
 }

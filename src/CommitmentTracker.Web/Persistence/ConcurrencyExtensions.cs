@@ -38,7 +38,7 @@ public static class ConcurrencyExtensions
                 var by = latest[0].ChangedBy;
                 var name = await db.Users.Where(u => u.Id == by).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken) ?? "someone";
                 var changes = latest.Where(a => a.ChangedAt == latest[0].ChangedAt)
-                    .Select(a => $"{Humanize(a.Field!)} {a.OldValue ?? "(empty)"} → {a.NewValue ?? "(empty)"}");
+                    .Select(a => $"{AuditEntry.FieldLabel(a.Field!)} {a.OldValue ?? "(empty)"} → {a.NewValue ?? "(empty)"}");
                 details.Add($"{name} changed it at {latest[0].ChangedAt.ToString("d MMM HH:mm", CultureInfo.InvariantCulture)}: {string.Join("; ", changes)}.");
             }
             var message = $"This {what} was changed by someone else since you opened it, so your change was not saved. "
@@ -48,6 +48,4 @@ public static class ConcurrencyExtensions
         }
     }
 
-    private static string Humanize(string field) =>
-        string.Concat(field.Select((c, i) => i > 0 && char.IsUpper(c) && field[i - 1] != '.' ? " " + char.ToLowerInvariant(c) : c.ToString()));
 }

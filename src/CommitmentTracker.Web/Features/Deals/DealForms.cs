@@ -63,6 +63,12 @@ public static class Currencies
 
 internal static class DealRules
 {
+    /// <summary>A date that must be given and cannot lie after today (the close or payment happened already).</summary>
+    public static void NotInTheFuture<T>(this AbstractValidator<T> v, System.Linq.Expressions.Expression<Func<T, DateTime?>> date, TimeProvider clock, string missing, string future) =>
+        v.RuleFor(date).NotNull().WithMessage(missing)
+            .Must(d => d is null || DateOnly.FromDateTime(d.Value) <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+            .WithMessage(future);
+
     public static void Money<T>(this AbstractValidator<T> v, System.Linq.Expressions.Expression<Func<T, decimal?>> value, System.Linq.Expressions.Expression<Func<T, string>> currency)
     {
         v.RuleFor(value).NotNull().WithMessage("Enter the deal's value.")
@@ -91,9 +97,7 @@ public sealed class NewDealValidator : ModelValidator<NewDealInput>
         this.Money(x => x.Value, x => x.Currency);
         RuleFor(x => x.ExpectedOutcome).NotEmpty().WithMessage("Write down the outcome the customer expects, in their words.")
             .MaximumLength(FieldLengths.Text);
-        RuleFor(x => x.CloseDate).NotNull().WithMessage("Enter the close date.")
-            .Must(d => d is null || DateOnly.FromDateTime(d.Value) <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
-            .WithMessage("The close date cannot be in the future: log the deal when it closes.");
+        this.NotInTheFuture(x => x.CloseDate, clock, "Enter the close date.", "The close date cannot be in the future: log the deal when it closes.");
     }
 }
 
@@ -106,9 +110,7 @@ public sealed class DealDetailsValidator : ModelValidator<DealDetailsInput>
         this.Money(x => x.Value, x => x.Currency);
         RuleFor(x => x.ExpectedOutcome).NotEmpty().WithMessage("Write down the outcome the customer expects, in their words.")
             .MaximumLength(FieldLengths.Text);
-        RuleFor(x => x.CloseDate).NotNull().WithMessage("Enter the close date.")
-            .Must(d => d is null || DateOnly.FromDateTime(d.Value) <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
-            .WithMessage("The close date cannot be in the future.");
+        this.NotInTheFuture(x => x.CloseDate, clock, "Enter the close date.", "The close date cannot be in the future.");
     }
 }
 
