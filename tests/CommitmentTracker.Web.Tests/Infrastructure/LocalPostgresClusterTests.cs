@@ -80,6 +80,22 @@ public sealed class LocalPostgresClusterTests : IAsyncDisposable
         Assert.Equal(3, await ScalarAsync<int>(nextRun, "SELECT id FROM survivor"));
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task A_cluster_inside_a_private_folder_starts()
+    {
+        // Like a `mktemp -d` clone: the project sits in a folder only its owner may enter (0700).
+        Directory.CreateDirectory(_folder);
+        File.SetUnixFileMode(_folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var cluster = new LocalPostgresCluster(new LocalPostgresOptions { DataDirectory = Path.Combine(_folder, "project", ".data", "postgres") }, NullLogger.Instance);
+        _clusters.Add(cluster);
+
+        await cluster.StartAsync(CancellationToken);
+
+        Assert.True(cluster.IsRunning);
+        Assert.Equal(1, await ScalarAsync<int>(cluster, "SELECT 1"));
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

@@ -242,22 +242,35 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         }
     }
 
-    private static void EnsureReachableByPostgresUser(string folder)
+    private void EnsureReachableByPostgresUser(string folder)
     {
         if (OperatingSystem.IsWindows())
         {
             return;
         }
 
-        // A 0777 folder is useless to the postgres user if a parent folder cannot be traversed (e.g. /root is 0700).
+        // A 0777 folder is useless to the postgres user if a parent folder cannot be traversed (e.g. a 0700
+        // `mktemp -d` clone, or /root). As root we grant search permission only (o+x: pass through, not list),
+        // so the data stays in the project; when that is refused we say what to do.
         for (var parent = Path.GetDirectoryName(folder); parent is not null; parent = Path.GetDirectoryName(parent))
         {
-            if ((File.GetUnixFileMode(parent) & UnixFileMode.OtherExecute) == 0)
+            var mode = File.GetUnixFileMode(parent);
+            if ((mode & UnixFileMode.OtherExecute) != 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                File.SetUnixFileMode(parent, mode | UnixFileMode.OtherExecute);
+                Log.GrantedSearchPermission(_logger, parent, PostgresSystemUser);
+            }
+            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
             {
                 throw new LocalPostgresException(
                     $"Running as root, PostgreSQL runs as the '{PostgresSystemUser}' user, which cannot reach {folder} "
                     + $"because {parent} is not searchable by other users. Put the data folder somewhere reachable "
-                    + $"(set PostgreSQL__DataDirectory), or run `chmod o+x {parent}`.");
+                    + $"(set PostgreSQL__DataDirectory), or run `chmod o+x {parent}`.", ex);
             }
         }
     }
@@ -849,6 +862,9 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
     // Source-generated log methods: cheap when the level is off, which matters for the per-tool-call debug lines.
     private static partial class Log
     {
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Granted search permission (o+x) on {Folder} so the '{User}' user can reach the project's PostgreSQL data.")]
+        public static partial void GrantedSearchPermission(ILogger logger, string folder, string user);
+
         [LoggerMessage(Level = LogLevel.Information, Message = "Reusing the PostgreSQL server left running in {DataDirectory} on 127.0.0.1:{Port}.")]
         public static partial void ReusingServer(ILogger logger, string dataDirectory, int port);
 
