@@ -51,7 +51,19 @@ public sealed class RecoveryPlanTests
     {
         var error = Assert.Throws<DomainException>(() => Build.RecoveryPlan(level: level));
 
-        Assert.Equal("A recovery plan is opened only for a promise that is at risk or late.", error.Message);
+        Assert.Equal("A recovery plan opens by itself only for a promise that is at risk or late.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(RiskLevel.OnTrack)]
+    [InlineData(RiskLevel.Watch)]
+    public void Opened_by_hand_a_plan_may_start_before_the_milestones_show_the_risk(RiskLevel level)
+    {
+        var plan = RecoveryPlan.Open(Guid.NewGuid(), Guid.NewGuid(), Build.Now, level, RecoverySettings.Default(Build.Rep, Build.Manager), Build.Now, openedBy: Build.Rep);
+
+        Assert.Equal(Build.Rep, plan.OpenedBy);
+        Assert.Equal(level, plan.Level);
+        Assert.Null(Build.RecoveryPlan().OpenedBy);
     }
 
     [Fact]
@@ -104,6 +116,30 @@ public sealed class RecoveryPlanTests
         Assert.Same(partial, plan.ChosenOption);
         Assert.Single(plan.Options, o => o.IsChosen);
         Assert.True(plan.Step(RecoveryStepKind.Options).IsDone);
+    }
+
+    [Fact]
+    public void A_carried_out_reshuffle_cannot_be_swapped_for_another_option()
+    {
+        var plan = Build.RecoveryPlan();
+        var reshuffle = plan.AddOption(RecoveryOptionKind.Reshuffle, "Take Acme's slot", Later, Guid.NewGuid());
+        var loan = plan.AddOption(RecoveryOptionKind.LoanOrDemoUnit, "Lend the demo cell", Later);
+        plan.ChooseOption(reshuffle.Id, Later);
+
+        var error = Assert.Throws<DomainException>(() => plan.ChooseOption(loan.Id, Later));
+
+        Assert.Equal("The reshuffle was carried out: both promises were re-planned, so the choice stands.", error.Message);
+        Assert.Same(reshuffle, plan.ChosenOption);
+    }
+
+    [Fact]
+    public void Choosing_the_chosen_option_again_is_refused_so_a_reshuffle_is_not_carried_out_twice()
+    {
+        var plan = Build.RecoveryPlan();
+        var reshuffle = plan.AddOption(RecoveryOptionKind.Reshuffle, "Take Acme's slot", Later, Guid.NewGuid());
+        plan.ChooseOption(reshuffle.Id, Later);
+
+        Assert.Throws<DomainException>(() => plan.ChooseOption(reshuffle.Id, Later));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace CommitmentTracker.EndToEnd.Tests;
 public sealed class SignInTests(AppHost app, BrowserFixture browser)
     : BrowserTest(app, browser), IClassFixture<AppHost>, IClassFixture<BrowserFixture>
 {
-    private static readonly string[] NavigationLinks = ["nav-deals", "nav-today", "nav-dashboard", "nav-approvals", "nav-fulfilment", "nav-admin", "nav-delivery-record"];
+    private static readonly string[] NavigationLinks = ["nav-deals", "nav-today", "nav-dashboard", "nav-approvals", "nav-fulfilment", "nav-admin", "nav-delivery-record", "nav-recovery"];
 
     /// <summary>
     /// Per demo role: its display name, where it lands, its own link (test id and label), its page's heading, the tab
@@ -39,9 +39,9 @@ public sealed class SignInTests(AppHost app, BrowserFixture browser)
         // Every link a role has besides its own landing link; all others must be absent.
         var alsoLinked = email switch
         {
-            DemoUsers.Manager => new[] { "nav-approvals", "nav-dashboard", "nav-today", "nav-delivery-record" },
-            DemoUsers.Rep => ["nav-today", "nav-delivery-record"],
-            DemoUsers.Admin => ["nav-dashboard", "nav-deals", "nav-fulfilment", "nav-delivery-record"],
+            DemoUsers.Manager => new[] { "nav-approvals", "nav-dashboard", "nav-today", "nav-delivery-record", "nav-recovery" },
+            DemoUsers.Rep => ["nav-today", "nav-delivery-record", "nav-recovery"],
+            DemoUsers.Admin => ["nav-dashboard", "nav-deals", "nav-fulfilment", "nav-delivery-record", "nav-recovery"],
             _ => [],
         };
         foreach (var link in alsoLinked)

@@ -88,6 +88,9 @@ public sealed class Commitment
     public int? BufferDays => Buffer.Days(PromisedDate, NeedDate);
     public string? BufferWarning => Buffer.Warning(PromisedDate, NeedDate);
 
+    /// <summary>When the delivery is now expected: the latest expected date of the unfinished milestones; null without any.</summary>
+    public DateOnly? Forecast => _milestones.Where(m => !m.IsFinished).Select(m => (DateOnly?)m.ExpectedDate).Max();
+
     /// <summary>Days the promise has slipped through renegotiation.</summary>
     public int SlipDays => PromisedDate.DayNumber - OriginalPromisedDate.DayNumber;
 
@@ -289,6 +292,28 @@ public sealed class Commitment
         if (Status == CommitmentStatus.Waived)
             throw new DomainException("This promise was waived; its milestones are closed.");
         FindMilestone(milestoneId).Apply(change, byUserId, now, today);
+        RefreshStatus(today);
+    }
+
+    /// <summary>
+    /// Moves the forecast of every unfinished milestone by <paramref name="days"/> (earlier when negative, never before
+    /// today), recording the change and <paramref name="note"/> in each milestone's history.
+    /// </summary>
+    public void ShiftForecast(int days, string note, string byUserId, DateTimeOffset now, DateOnly today)
+    {
+        if (IsClosed)
+            throw new DomainException("This promise is closed; its dates can no longer be re-planned.");
+        var unfinished = _milestones.Where(m => !m.IsFinished).ToList();
+        if (unfinished.Count == 0)
+            throw new DomainException("This promise has no unfinished milestone whose dates could be re-planned.");
+        var text = Guard.Required(note, "Note", FieldLengths.Text);
+        foreach (var milestone in unfinished)
+        {
+            var moved = milestone.ExpectedDate.AddDays(days);
+            milestone.Apply(
+                new MilestoneChange(milestone.Status, moved < today ? today : moved, Reason: milestone.StatusReason, Note: text),
+                byUserId, now, today);
+        }
         RefreshStatus(today);
     }
 

@@ -122,6 +122,17 @@ public sealed class Deal
         return commitment;
     }
 
+    /// <summary>
+    /// Another promise gave up days to a promise in trouble (a reshuffle): the rep must tell this customer, today.
+    /// </summary>
+    public Touchpoint AddReshuffleTouchpoint(Guid commitmentId, DateOnly today)
+    {
+        var commitment = Commitment(commitmentId);
+        var touchpoint = new Touchpoint(Id, TouchpointKind.InformOfReshuffle, today, commitment.Id);
+        _touchpoints.Add(touchpoint);
+        return touchpoint;
+    }
+
     public Commitment Commitment(Guid commitmentId) =>
         _commitments.FirstOrDefault(c => c.Id == commitmentId)
         ?? throw new DomainException("That promise does not belong to this deal.");

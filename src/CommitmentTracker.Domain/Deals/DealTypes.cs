@@ -17,6 +17,7 @@ public enum TouchpointKind
     CheckInBeforePromisedDate,
     ConfirmSatisfaction,
     ConfirmPaymentCleared,
+    InformOfReshuffle,
 }
 
 /// <summary>An amount in a currency (ISO 4217 code).</summary>
@@ -163,6 +164,7 @@ public sealed class Touchpoint
         TouchpointKind.CheckInBeforePromisedDate => "Check in before the promised date",
         TouchpointKind.ConfirmSatisfaction => "Confirm satisfaction after delivery",
         TouchpointKind.ConfirmPaymentCleared => "Confirm the payment cleared",
+        TouchpointKind.InformOfReshuffle => "Tell the customer their delivery was re-planned (reshuffle)",
         _ => kind.ToString(),
     };
 

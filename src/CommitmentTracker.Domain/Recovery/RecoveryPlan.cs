@@ -22,6 +22,9 @@ public sealed class RecoveryPlan
     public DateTimeOffset DetectedAt { get; private set; }
     public DateTimeOffset OpenedAt { get; private set; }
 
+    /// <summary>Who opened the plan by hand; null when it opened itself at detection.</summary>
+    public string? OpenedBy { get; private set; }
+
     // Make room
     public DateOnly? ForecastDate { get; private set; }
     public DateOnly? NeedDate { get; private set; }
@@ -80,17 +83,19 @@ public sealed class RecoveryPlan
     }
 
     /// <summary>The first step not done yet, in playbook order; null when every step is done.</summary>
-    public RecoveryStep? NextStep => _steps.FirstOrDefault(s => !s.IsDone);
+    public RecoveryStep? NextStep => _steps.OrderBy(s => s.Position).FirstOrDefault(s => !s.IsDone);
 
     /// <summary>
     /// Opens a plan for a promise of ours at <paramref name="level"/> (AtRisk or Late), detected at
-    /// <paramref name="detectedAt"/>. The manager is alerted now, so that step is done at once.
+    /// <paramref name="detectedAt"/>. The manager is alerted now, so that step is done at once. Opened by hand
+    /// (<paramref name="openedBy"/> given), a plan may start at any level: the rep may know before the milestones say so.
     /// </summary>
-    public static RecoveryPlan Open(Guid commitmentId, Guid dealId, DateTimeOffset detectedAt, RiskLevel level, RecoverySettings settings, DateTimeOffset now)
+    public static RecoveryPlan Open(Guid commitmentId, Guid dealId, DateTimeOffset detectedAt, RiskLevel level, RecoverySettings settings, DateTimeOffset now, string? openedBy = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (level is not (RiskLevel.AtRisk or RiskLevel.Late))
-            throw new DomainException("A recovery plan is opened only for a promise that is at risk or late.");
+        Guard.Defined(level, "Risk level");
+        if (openedBy is null && level is not (RiskLevel.AtRisk or RiskLevel.Late))
+            throw new DomainException("A recovery plan opens by itself only for a promise that is at risk or late.");
         if (commitmentId == Guid.Empty || dealId == Guid.Empty)
             throw new DomainException("A recovery plan needs the promise and its deal.");
         if (detectedAt > now.AddMinutes(5))
@@ -106,6 +111,7 @@ public sealed class RecoveryPlan
             Level = level,
             DetectedAt = detectedAt,
             OpenedAt = now,
+            OpenedBy = openedBy is null ? null : Guard.Required(openedBy, "Opened by", FieldLengths.UserId),
             ManagerAlertedAt = now,
         };
         foreach (var kind in StepOrder)
@@ -175,6 +181,10 @@ public sealed class RecoveryPlan
             ?? throw new DomainException("That option is not part of this plan.");
         if (SolutionAccepted == true)
             throw new DomainException("The customer already accepted the chosen solution; it can no longer be changed.");
+        if (ChosenOption is { Kind: RecoveryOptionKind.Reshuffle } reshuffle && reshuffle.Id != option.Id)
+            throw new DomainException("The reshuffle was carried out: both promises were re-planned, so the choice stands.");
+        if (option.IsChosen)
+            throw new DomainException("That option is already the chosen one.");
         foreach (var other in _options)
             other.IsChosen = false;
         option.IsChosen = true;
@@ -320,7 +330,7 @@ public sealed class RecoveryPlan
 
     /// <summary>Steps past their due time, not done and not escalated yet, in playbook order; none once closed.</summary>
     public IReadOnlyList<RecoveryStep> StepsToEscalate(DateTimeOffset now) =>
-        IsClosed ? [] : _steps.Where(s => s.IsOverdue(now) && s.EscalatedAt is null).ToList();
+        IsClosed ? [] : _steps.OrderBy(s => s.Position).Where(s => s.IsOverdue(now) && s.EscalatedAt is null).ToList();
 
     /// <summary>Records that an overdue step was escalated to the next manager up (or an admin); once per step.</summary>
     public void MarkEscalated(RecoveryStepKind kind, string to, DateTimeOffset now)
@@ -350,5 +360,25 @@ public sealed class RecoveryPlan
         RecoveryStepKind.Apologise => "Apologise",
         RecoveryStepKind.Compensate => "Compensate",
         _ => kind.ToString(),
+    };
+
+    public static string Label(Recovery.RootCause cause) => cause switch
+    {
+        Recovery.RootCause.BadTechnicalInformation => "Bad technical information",
+        Recovery.RootCause.PoorCommunication => "Poor communication",
+        Recovery.RootCause.UnexpectedDeliveryProblem => "Unexpected delivery problem",
+        Recovery.RootCause.UnrealisticExpectations => "Unrealistic expectations",
+        Recovery.RootCause.Dishonesty => "Dishonesty",
+        Recovery.RootCause.CustomerSideDelay => "Customer-side delay",
+        _ => "Other",
+    };
+
+    public static string Label(RecoveryOptionKind kind) => kind switch
+    {
+        RecoveryOptionKind.AnotherSource => "Another source",
+        RecoveryOptionKind.LoanOrDemoUnit => "Loan or demo unit",
+        RecoveryOptionKind.PartialDelivery => "Partial delivery",
+        RecoveryOptionKind.Reshuffle => "Reshuffle",
+        _ => "Other",
     };
 }

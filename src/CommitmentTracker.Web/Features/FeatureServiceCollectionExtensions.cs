@@ -25,7 +25,9 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<Communications.CommunicationsService>();
         services.AddScoped<Home.HomeService>();
         services.AddScoped<Dashboard.DashboardService>();
+        services.AddScoped<Dashboard.RecoveryInsightsService>();
         services.AddScoped<DeliveryRecords.DeliveryRecordService>();
+        services.AddScoped<Recovery.RecoveryService>();
         services.AddScoped<Alerts.AlertsService>();
         services.AddSingleton<Alerts.DigestService>();
         services.AddSingleton<Alerts.MailSender>();

@@ -86,6 +86,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             settings.Property(x => x.ScheduleElapsedShare).HasPrecision(4, 3);
             settings.Property(x => x.ScheduleDoneShare).HasPrecision(4, 3);
             settings.Property(x => x.BrokenAccountsAlarmShare).HasPrecision(4, 3);
+            settings.Property(x => x.MarketingSpend).HasPrecision(18, 2);
+            settings.Ignore(x => x.CompensationBudget);
             settings.Property<uint>(Version).IsRowVersion();
         });
         builder.Entity<Features.Alerts.Alert>(alert =>
@@ -151,7 +153,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         var audit = AuditTrail.Collect(ChangeTracker, ChangedBy, SaveTime);
         AuditEntries.AddRange(audit);
         var communications = ChangeTracker.Entries<CommunicationEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.DealId);
-        return audit.Select(a => a.DealId).OfType<Guid>().Concat(communications).Distinct().ToList();
+        var plans = ChangeTracker.Entries<CommitmentTracker.Domain.Recovery.RecoveryPlan>()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified).Select(e => e.Entity.DealId);
+        return audit.Select(a => a.DealId).OfType<Guid>().Concat(communications).Concat(plans).Distinct().ToList();
     }
 
     /// <summary>Tells every app instance which deals changed (PostgreSQL NOTIFY; delivered only when committed).</summary>

@@ -7,6 +7,9 @@ namespace CommitmentTracker.Web.Persistence;
 /// <summary>Optimistic concurrency through xmin: expected versions in, readable conflicts out.</summary>
 public static class ConcurrencyExtensions
 {
+    /// <summary>The unique index that keeps one open recovery plan per promise.</summary>
+    public const string OpenRecoveryPlanIndex = "ix_recovery_plans_commitment_id_open";
+
     /// <summary>The row version (xmin) of a tracked entity.</summary>
     public static uint VersionOf(this AppDbContext db, object entity) =>
         (uint)db.Entry(entity).Property(AppDbContext.Version).CurrentValue!;
@@ -45,6 +48,12 @@ public static class ConcurrencyExtensions
                 + (details.Count > 0 ? string.Join(" ", details) + " " : "")
                 + "Reload to see the latest version, then apply your change again.";
             throw new ConcurrencyConflictException(message);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation, ConstraintName: OpenRecoveryPlanIndex })
+        {
+            // The change raised a promise while someone opened its recovery plan: one plan per promise, so try again.
+            throw new ConcurrencyConflictException(
+                $"A recovery plan was opened for this promise at the same moment, so your change to this {what} was not saved. Apply it again.");
         }
     }
 

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CommitmentTracker.Web.Features.Administration;
 
-/// <summary>The risk thresholds form: whole numbers and percentages as people think of them.</summary>
+/// <summary>The risk thresholds and recovery settings form: whole numbers and percentages as people think of them.</summary>
 public sealed class RiskSettingsInput
 {
     public int? WatchWithinDays { get; set; }
@@ -14,6 +14,14 @@ public sealed class RiskSettingsInput
     public int? ScheduleElapsedPercent { get; set; }
     public int? ScheduleDonePercent { get; set; }
     public int? BrokenAccountsAlarmPercent { get; set; }
+    public int? TellCustomerWithinHours { get; set; }
+    public decimal? MarketingSpend { get; set; }
+    public int? NewCustomers { get; set; }
+
+    /// <summary>The compensation budget these figures give, shown live next to them.</summary>
+    public decimal? CustomerAcquisitionCost =>
+        MarketingSpend is >= 0 && NewCustomers is > 0 ? decimal.Round(MarketingSpend.Value / NewCustomers.Value, 2) : null;
+
     public uint Version { get; set; }
 }
 
@@ -27,6 +35,12 @@ public sealed class RiskSettingsValidator : ModelValidator<RiskSettingsInput>
         RuleFor(x => x.ScheduleElapsedPercent).NotNull().InclusiveBetween(1, 100).WithMessage("Between 1% and 100%.");
         RuleFor(x => x.ScheduleDonePercent).NotNull().InclusiveBetween(1, 100).WithMessage("Between 1% and 100%.");
         RuleFor(x => x.BrokenAccountsAlarmPercent).NotNull().InclusiveBetween(1, 100).WithMessage("Between 1% and 100%.");
+        RuleFor(x => x.TellCustomerWithinHours).NotNull().InclusiveBetween(1, 24 * 14).WithMessage("Between 1 hour and 336 hours (14 days).");
+        RuleFor(x => x.MarketingSpend).NotNull().WithMessage("Enter the marketing and sales spend.")
+            .GreaterThanOrEqualTo(0).WithMessage("The spend cannot be negative.")
+            .LessThan(1_000_000_000_000m).WithMessage("That spend is too large.");
+        RuleFor(x => x.NewCustomers).NotNull().WithMessage("Enter the number of new customers.")
+            .InclusiveBetween(1, 1_000_000).WithMessage("At least 1 new customer.");
     }
 }
 
@@ -47,6 +61,9 @@ public sealed class RiskSettingsService(IDbContextFactory<AppDbContext> dbFactor
             ScheduleElapsedPercent = (int)(row.ScheduleElapsedShare * 100),
             ScheduleDonePercent = (int)(row.ScheduleDoneShare * 100),
             BrokenAccountsAlarmPercent = (int)(row.BrokenAccountsAlarmShare * 100),
+            TellCustomerWithinHours = row.TellCustomerWithinHours,
+            MarketingSpend = row.MarketingSpend,
+            NewCustomers = row.NewCustomers,
             Version = db.VersionOf(row),
         };
     }
@@ -63,6 +80,10 @@ public sealed class RiskSettingsService(IDbContextFactory<AppDbContext> dbFactor
         row.ScheduleElapsedShare = input.ScheduleElapsedPercent!.Value / 100m;
         row.ScheduleDoneShare = input.ScheduleDonePercent!.Value / 100m;
         row.BrokenAccountsAlarmShare = input.BrokenAccountsAlarmPercent!.Value / 100m;
+        row.TellCustomerWithinHours = input.TellCustomerWithinHours!.Value;
+        row.MarketingSpend = input.MarketingSpend!.Value;
+        row.NewCustomers = input.NewCustomers!.Value;
+        _ = row.CompensationBudget;
         _ = row.ToDomain(); // the domain refuses nonsense before anything is saved
         await db.SaveOrExplainConflictAsync(What, cancellationToken);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Domain.Recovery;
 using MudBlazor;
 
 namespace CommitmentTracker.Web.Features.Dashboard;
@@ -41,4 +42,21 @@ public static class DashboardFormat
     public static string Amounts(IReadOnlyList<Money> amounts) => amounts.Count == 0
         ? "—"
         : string.Join(" + ", amounts.Select(m => $"{m.Amount.ToString("N0", CultureInfo.InvariantCulture)} {m.Currency}"));
+
+    /// <summary>A duration a person reads at a glance: "45 min", "3 h", "2.5 h", "26 h", "2.5 days"; a dash for none.</summary>
+    public static string Duration(TimeSpan? duration)
+    {
+        if (duration is not { } d)
+            return "—";
+        if (d.TotalHours < 1)
+            return $"{Math.Round(d.TotalMinutes, MidpointRounding.AwayFromZero).ToString("0", CultureInfo.InvariantCulture)} min";
+        if (d.TotalHours < 10)
+            return $"{Math.Round(d.TotalHours, 1, MidpointRounding.AwayFromZero).ToString("0.#", CultureInfo.InvariantCulture)} h";
+        if (d.TotalHours < 48)
+            return $"{Math.Round(d.TotalHours, MidpointRounding.AwayFromZero).ToString("0", CultureInfo.InvariantCulture)} h";
+        return $"{Math.Round(d.TotalDays, 1, MidpointRounding.AwayFromZero).ToString("0.#", CultureInfo.InvariantCulture)} days";
+    }
+
+    public static string Amount(decimal amount, string currency) => $"{amount.ToString("N0", CultureInfo.InvariantCulture)} {currency}";
+
 }

@@ -24,35 +24,16 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
 
     public async Task<DashboardView> GetAsync(Actor actor, DashboardFilter filter, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(filter);
-        if (!actor.IsManager && !actor.IsAdmin)
-            throw new AccessDeniedException("The dashboard is for managers and admins.");
+        DashboardScope.EnsureAllowed(actor);
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
 
-        IReadOnlyList<FilterOption<Guid>> teams = [];
-        Guid? teamId;
-        string teamName;
-        if (actor.IsManager)
-        {
-            // A manager always gets their own team, whatever team id was asked for.
-            if (actor.TeamId is not { } own)
-                return new DashboardView { HasTeam = false, Today = today, Filter = filter with { TeamId = null } };
-            teamId = own;
-            teamName = await db.Teams.AsNoTracking().Where(t => t.Id == own).Select(t => t.Name).SingleOrDefaultAsync(cancellationToken) ?? "";
-        }
-        else
-        {
-            teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new FilterOption<Guid>(t.Id, t.Name)).ToListAsync(cancellationToken);
-            teamId = filter.TeamId;
-            teamName = teamId is { } picked
-                ? teams.FirstOrDefault(t => t.Value == picked)?.Label ?? throw new RecordNotFoundException("team")
-                : "All teams";
-        }
-
-        var deals = Scope(db, actor, teamId);
+        var scope = await DashboardScope.ResolveAsync(db, actor, filter.TeamId, cancellationToken);
+        if (!scope.HasTeam)
+            return new DashboardView { HasTeam = false, Today = today, Filter = filter with { TeamId = null } };
+        var (teamId, teamName, teams, deals) = (scope.TeamId, scope.TeamName, scope.Teams, scope.Deals);
         var atRisk = await AtRiskRowsAsync(db, deals, now, today, cancellationToken);
         var record = await RecordRowsAsync(db, deals, today, cancellationToken);
         var inWindow = record.Where(r => r.InWindow).ToList();
@@ -112,15 +93,6 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
         };
     }
 
-    /// <summary>The deals the dashboard covers: a manager's team through the access rule; an admin's pick, or all.</summary>
-    private static IQueryable<Deal> Scope(AppDbContext db, Actor actor, Guid? teamId)
-    {
-        var deals = db.Deals.AsNoTracking();
-        if (actor.IsManager)
-            return deals.EditableBy(db, actor);
-        return teamId is { } team ? deals.Where(d => db.Users.Any(u => u.Id == d.OwnerId && u.TeamId == team)) : deals;
-    }
-
     /// <summary>Open promises of ours whose stored level is Watch, AtRisk or Late (one indexed query), most urgent first.</summary>
     private static async Task<List<AtRiskRow>> AtRiskRowsAsync(AppDbContext db, IQueryable<Deal> deals, DateTimeOffset now, DateOnly today, CancellationToken cancellationToken)
     {
@@ -144,6 +116,7 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
                 Forecast = c.Milestones
                     .Where(m => m.Status != MilestoneStatus.Done && m.Status != MilestoneStatus.Skipped)
                     .Max(m => (DateOnly?)(m.ForecastDate ?? m.PlannedDate)),
+                PlanId = db.RecoveryPlans.Where(p => p.CommitmentId == c.Id && p.ResolvedAt == null).Select(p => (Guid?)p.Id).FirstOrDefault(),
             }).ToListAsync(cancellationToken);
 
         return rows.Select(r =>
@@ -172,6 +145,7 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
                     CustomerCaused = c.RiskReasons.Any(x => x.CustomerCaused),
                     DetectedAt = c.RiskSince,
                     DaysSinceDetected = c.RiskSince is { } since ? Math.Max(0, (int)(now - since).TotalDays) : 0,
+                    RecoveryPlanId = r.PlanId,
                 };
             })
             .OrderBy(r => r, Urgency)

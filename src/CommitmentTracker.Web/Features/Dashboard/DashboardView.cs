@@ -17,6 +17,10 @@ public sealed record DashboardFilter(
 public sealed record AtRiskRow
 {
     public Guid CommitmentId { get; init; }
+
+    /// <summary>The promise's open recovery plan, if any.</summary>
+    public Guid? RecoveryPlanId { get; init; }
+
     public Guid DealId { get; init; }
     public string DealTitle { get; init; } = "";
     public Guid AccountId { get; init; }

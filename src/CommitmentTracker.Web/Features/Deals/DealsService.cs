@@ -242,7 +242,12 @@ public sealed class DealsService(
             .OrderByDescending(a => a.Id).Take(500).ToListAsync(cancellationToken);
         foreach (var by in history.Select(h => h.ChangedBy).Distinct().Where(id => !names.ContainsKey(id)).ToList())
             names[by] = await db.Users.Where(u => u.Id == by).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken) ?? "System";
-        return new DealView(deal, account, communications, names, canEdit, versions, history);
+        // Per promise: its open recovery plan, else its newest closed one.
+        var plans = await db.RecoveryPlans.AsNoTracking().Where(p => p.DealId == dealId)
+            .Select(p => new { p.CommitmentId, p.Id, Open = p.ResolvedAt == null, p.DetectedAt }).ToListAsync(cancellationToken);
+        var recoveryPlans = plans.GroupBy(p => p.CommitmentId)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Open).ThenByDescending(p => p.DetectedAt).Select(p => new RecoveryPlanRef(p.Id, p.Open)).First());
+        return new DealView(deal, account, communications, names, canEdit, versions, history) { RecoveryPlans = recoveryPlans };
     }
 
     /// <summary>Row versions of the deal and its promises and milestones, so edits can say what they saw.</summary>
@@ -258,6 +263,9 @@ public sealed class DealsService(
     }
 }
 
+/// <summary>A promise's recovery plan, for a link.</summary>
+public sealed record RecoveryPlanRef(Guid PlanId, bool IsOpen);
+
 /// <summary>A deal with everything its page shows.</summary>
 public sealed record DealView(
     Deal Deal,
@@ -268,6 +276,9 @@ public sealed record DealView(
     IReadOnlyDictionary<Guid, uint> Versions,
     IReadOnlyList<AuditEntry> History)
 {
+    /// <summary>Per promise: its open recovery plan, else its newest closed one.</summary>
+    public IReadOnlyDictionary<Guid, RecoveryPlanRef> RecoveryPlans { get; init; } = new Dictionary<Guid, RecoveryPlanRef>();
+
     public uint VersionOf(Guid id) => Versions.TryGetValue(id, out var version) ? version : 0;
 
     public string NameOf(string? userId) => userId is not null && UserNames.TryGetValue(userId, out var name) ? name : "—";

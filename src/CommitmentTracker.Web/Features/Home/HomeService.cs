@@ -17,8 +17,16 @@ public sealed record UpcomingPromiseRow(
     Guid CommitmentId, Guid DealId, string DealTitle, string AccountName, string OwnerName, CommitmentDirection Direction,
     CommitmentKind Kind, string Description, DateOnly PromisedDate, CommitmentStatus Status);
 
+/// <summary>The next step of an open recovery plan that waits for the actor.</summary>
+public sealed record RecoveryStepRow(
+    Guid PlanId, string Promise, string DealTitle, string AccountName, Domain.Recovery.RecoveryStepKind Step, DateTimeOffset DueAt, bool IsOverdue, string OwnerName);
+
 /// <summary>What a rep (or a manager, for the team) should act on today.</summary>
-public sealed record HomeView(DateOnly Today, IReadOnlyList<DueTouchpointRow> Touchpoints, IReadOnlyList<UpcomingPromiseRow> Promises);
+public sealed record HomeView(DateOnly Today, IReadOnlyList<DueTouchpointRow> Touchpoints, IReadOnlyList<UpcomingPromiseRow> Promises)
+{
+    /// <summary>Open recovery plans whose next step is the actor's (a manager: every open plan of the team).</summary>
+    public IReadOnlyList<RecoveryStepRow> RecoverySteps { get; init; } = [];
+}
 
 /// <summary>The rep's home: due and overdue touchpoints first, then the promises due in the next two weeks.</summary>
 public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
@@ -66,11 +74,31 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeP
             select new UpcomingPromiseRow(c.Id, d.Id, d.Title, a.Name, u.DisplayName, c.Direction, c.Kind, c.Description, c.PromisedDate, c.Status))
             .Take(MaxRows).ToListAsync(cancellationToken);
 
+        var now = clock.GetUtcNow();
+        var plans = await (
+            from p in db.RecoveryPlans.AsNoTracking().Include(p => p.Steps)
+            join c in db.Commitments on p.CommitmentId equals c.Id
+            join d in deals on p.DealId equals d.Id
+            join a in db.Accounts on d.AccountId equals a.Id
+            where p.ResolvedAt == null
+            select new { Plan = p, c.Description, d.Title, AccountName = a.Name })
+            .AsSplitQuery().Take(MaxRows).ToListAsync(cancellationToken);
+        var waiting = plans.Where(p => p.Plan.NextStep is { } next && (actor.IsManager || next.OwnerId == actor.UserId)).ToList();
+        var ownerIds = waiting.Select(p => p.Plan.NextStep!.OwnerId).Distinct().ToList();
+        var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+        var recoverySteps = waiting
+            .Select(p => new RecoveryStepRow(p.Plan.Id, p.Description, p.Title, p.AccountName, p.Plan.NextStep!.Kind, p.Plan.NextStep.DueAt,
+                p.Plan.NextStep.IsOverdue(now), owners.GetValueOrDefault(p.Plan.NextStep.OwnerId) ?? "someone"))
+            .OrderBy(r => r.DueAt).ToList();
+
         return new HomeView(
             today,
             touchpoints.Select(t => new DueTouchpointRow(
                 t.Id, t.DealId, t.DealTitle, t.AccountName, t.OwnerName, t.Kind, Touchpoint.TitleOf(t.Kind), t.Promise, t.DueOn,
                 contacts.GetValueOrDefault(t.AccountId) ?? [])).ToList(),
-            promises);
+            promises)
+        {
+            RecoverySteps = recoverySteps,
+        };
     }
 }

@@ -11,6 +11,7 @@ internal sealed class RecoveryPlanConfiguration : IEntityTypeConfiguration<Recov
     public void Configure(EntityTypeBuilder<RecoveryPlan> builder)
     {
         builder.ToTable("recovery_plans");
+        builder.Property(p => p.OpenedBy).HasMaxLength(FieldLengths.UserId);
         builder.Property(p => p.ManagerAcknowledgedBy).HasMaxLength(FieldLengths.UserId);
         builder.Property(p => p.OfferedMeanwhile).HasMaxLength(FieldLengths.Text);
         builder.Property(p => p.ManagerContact).HasMaxLength(FieldLengths.Text);
@@ -41,7 +42,7 @@ internal sealed class RecoveryPlanConfiguration : IEntityTypeConfiguration<Recov
 
         // A promise's plans, newest first; at most one open plan per promise (a plan opens once per rise).
         builder.HasIndex(p => new { p.CommitmentId, p.DetectedAt });
-        builder.HasIndex(p => p.CommitmentId).IsUnique().HasFilter("resolved_at IS NULL").HasDatabaseName("ix_recovery_plans_commitment_id_open");
+        builder.HasIndex(p => p.CommitmentId).IsUnique().HasFilter("resolved_at IS NULL").HasDatabaseName(ConcurrencyExtensions.OpenRecoveryPlanIndex);
         // The metrics read closed plans by root cause and time.
         builder.HasIndex(p => new { p.RootCause, p.ResolvedAt });
         builder.HasXminVersion();

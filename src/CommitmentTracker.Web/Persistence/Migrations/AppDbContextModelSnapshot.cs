@@ -1157,6 +1157,11 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("opened_at");
 
+                    b.Property<string>("OpenedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("opened_by");
+
                     b.Property<DateTimeOffset?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("resolved_at");
@@ -1668,6 +1673,15 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("numeric(4,3)")
                         .HasColumnName("broken_accounts_alarm_share");
 
+                    b.Property<decimal>("MarketingSpend")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("numeric(18,2)")
+                        .HasColumnName("marketing_spend");
+
+                    b.Property<int>("NewCustomers")
+                        .HasColumnType("integer")
+                        .HasColumnName("new_customers");
+
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
                         .ValueGeneratedOnAddOrUpdate()
@@ -1687,6 +1701,10 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.Property<int>("StaleAfterDays")
                         .HasColumnType("integer")
                         .HasColumnName("stale_after_days");
+
+                    b.Property<int>("TellCustomerWithinHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("tell_customer_within_hours");
 
                     b.Property<int>("WatchWithinDays")
                         .HasColumnType("integer")

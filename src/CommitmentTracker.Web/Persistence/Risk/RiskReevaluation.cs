@@ -1,4 +1,5 @@
 using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Domain.Recovery;
 using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Web.Features.Alerts;
 using Microsoft.EntityFrameworkCore;
@@ -6,8 +7,9 @@ using Microsoft.EntityFrameworkCore;
 namespace CommitmentTracker.Web.Persistence.Risk;
 
 /// <summary>
-/// Re-evaluates the risk of every promise of the deals a save touches, inside that same save, and writes an alert
-/// for the owner, the deal's rep and their manager when a promise rises to AtRisk or Late.
+/// Re-evaluates the risk of every promise of the deals a save touches, inside that same save. When a promise rises to
+/// AtRisk or Late it writes an alert for the owner, the deal's rep and their manager, and opens a recovery plan unless
+/// one is open already (once per rise).
 /// </summary>
 internal static class RiskReevaluation
 {
@@ -15,7 +17,8 @@ internal static class RiskReevaluation
     {
         if (dealIds.Count == 0)
             return;
-        var settings = (await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord()).ToDomain();
+        var record = await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord();
+        var settings = record.ToDomain();
         // Tracked: instances already in the context are reused, so pending changes are what gets evaluated.
         var commitments = await db.Commitments.AsSplitQuery()
             .Include(c => c.Milestones).ThenInclude(m => m.Updates)
@@ -34,12 +37,12 @@ internal static class RiskReevaluation
             {
                 var change = commitment.ApplyRisk(RiskEvaluator.Evaluate(commitment, customers, settings, now), now);
                 if (change.RoseToAlertLevel)
-                    await AddAlertsAsync(db, commitment, now, cancellationToken);
+                    await OnRiseAsync(db, commitment, record, now, cancellationToken);
             }
         }
     }
 
-    private static async Task AddAlertsAsync(AppDbContext db, Commitment commitment, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task OnRiseAsync(AppDbContext db, Commitment commitment, RiskSettingsRecord settings, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // The deal may be new in this very save (seeding, a deal logged with its promises): look in the tracker first.
         var tracked = db.ChangeTracker.Entries<Domain.Deals.Deal>().FirstOrDefault(e => e.Entity.Id == commitment.DealId)?.Entity;
@@ -67,5 +70,17 @@ internal static class RiskReevaluation
                 DetectedAt = now,
             });
         }
+        await OpenRecoveryPlanAsync(db, commitment, ownerId ?? commitment.OwnerId, managerId ?? ownerId ?? commitment.OwnerId, settings, now, cancellationToken);
+    }
+
+    private static async Task OpenRecoveryPlanAsync(
+        AppDbContext db, Commitment commitment, string repId, string managerId, RiskSettingsRecord settings, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var openInThisSave = db.ChangeTracker.Entries<RecoveryPlan>().Any(e => e.Entity.CommitmentId == commitment.Id && !e.Entity.IsClosed);
+        if (openInThisSave || await db.RecoveryPlans.AnyAsync(p => p.CommitmentId == commitment.Id && p.ResolvedAt == null, cancellationToken))
+            return;
+        var plan = RecoveryPlan.Open(commitment.Id, commitment.DealId, now, commitment.RiskLevel,
+            RecoverySettings.Default(repId, managerId, settings.TellCustomerWithinHours), now);
+        db.RecoveryPlans.Add(plan);
     }
 }

@@ -16,5 +16,17 @@ public sealed class RiskSettingsRecord
     /// <summary>Share of active accounts with a broken promise in 90 days above which customers start to leave.</summary>
     public decimal BrokenAccountsAlarmShare { get; set; } = 0.10m;
 
+    /// <summary>Hours after detection within which the customer must be told (the recovery plan's step 4).</summary>
+    public int TellCustomerWithinHours { get; set; } = Domain.Recovery.RecoverySettings.DefaultTellCustomerWithinHours;
+
+    /// <summary>Marketing and sales spend over the period, for the customer acquisition cost.</summary>
+    public decimal MarketingSpend { get; set; } = 240_000m;
+
+    /// <summary>New customers won over the same period.</summary>
+    public int NewCustomers { get; set; } = 60;
+
+    /// <summary>The guideline compensation budget per recovery: what winning a customer costs.</summary>
+    public decimal CompensationBudget => Domain.Recovery.CompensationBudget.CustomerAcquisitionCost(MarketingSpend, NewCustomers);
+
     public RiskSettings ToDomain() => new(WatchWithinDays, StaleAfterDays, ScheduleElapsedShare, ScheduleDoneShare);
 }

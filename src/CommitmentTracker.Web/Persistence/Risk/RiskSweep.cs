@@ -49,7 +49,10 @@ public sealed class RiskSweep(IDbContextFactory<AppDbContext> dbFactory, TimePro
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One sweep over every deal with open promises of ours; returns how many promises changed level.</summary>
+    /// <summary>
+    /// One sweep over every deal with open promises of ours, then over overdue recovery steps (escalated once);
+    /// returns how many promises changed level.
+    /// </summary>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken = default)
     {
         await using var lockDb = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -75,6 +78,9 @@ public sealed class RiskSweep(IDbContextFactory<AppDbContext> dbFactory, TimePro
             }
             if (changed > 0)
                 logger.LogInformation("Risk sweep: {Changed} promises changed level across {Deals} deals", changed, dealIds.Count);
+            var escalated = await Features.Recovery.RecoveryEscalation.RunOnceAsync(dbFactory, clock.GetUtcNow(), cancellationToken);
+            if (escalated > 0)
+                logger.LogInformation("Risk sweep: {Escalated} overdue recovery steps escalated", escalated);
             return changed;
         }
         finally

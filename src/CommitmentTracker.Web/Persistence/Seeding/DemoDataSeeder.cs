@@ -2,6 +2,8 @@ using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Accounts;
 using CommitmentTracker.Domain.Checklists;
 using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Domain.Recovery;
+using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Domain.Communications;
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Teams;
@@ -134,6 +136,28 @@ public sealed class DemoDataSeeder(
         story.Plan(vans, fulfilment, ("Order trackers", -30, MilestoneStatus.Done, -28), ("Fit trackers in batches", -5, MilestoneStatus.Blocked, 6), ("Customer acceptance", 0, MilestoneStatus.NotStarted, null));
         story.AnswerChecklist(telematics, all: true);
         story.Order(telematics, "PO-LIT-7781", daysAgo: 44);
+
+        // Deliveries of the same kind with slack: what a reshuffle for the late vans can draw on.
+        var coldStore = story.Deal(fabrikam, "Cold-store sensors, second site", rep, 41_000m, "The second cold store watched like the first, before the summer.", daysAgo: 12);
+        var secondSite = story.Ours(coldStore, CommitmentKind.Delivery, "Deliver 35 temperature sensors to the second site", fulfilment, Department.Fulfilment, promisedIn: 45, needIn: 60);
+        story.Plan(secondSite, fulfilment, ("Order sensors from supplier", -30, MilestoneStatus.InProgress, null), ("Ship", -15, MilestoneStatus.NotStarted, null), ("Customer acceptance", -10, MilestoneStatus.NotStarted, null));
+        story.AnswerChecklist(coldStore, all: true);
+        story.Order(coldStore, "PO-FAB-2291", daysAgo: 8);
+        var batteries = story.Ours(coldStore, CommitmentKind.Delivery, "Deliver 4 spare gateways for the second site", fulfilment, Department.Fulfilment, promisedIn: 30, needIn: 40);
+        story.Plan(batteries, fulfilment, ("Order gateways", -20, MilestoneStatus.NotStarted, null), ("Ship", -12, MilestoneStatus.NotStarted, null));
+
+        // What past recoveries taught (closed plans, for the dashboard's Pareto and lessons).
+        story.ClosedPlan(bookingTraining, rep, manager, detectedDaysAgo: 93, closedDaysAgo: 84, RootCause.PoorCommunication, Department.Sales,
+            "Confirm the trainer's calendar before promising a training date; the rep promised a week nobody had checked.",
+            option: (RecoveryOptionKind.PartialDelivery, "Train two clinics on the promised date, the third two days later."), forgave: true,
+            compensation: ("Refresher session for new staff in 3 months", 1_500m, 300m, 400m));
+        story.ClosedPlan(coldDelivery, rep, manager, detectedDaysAgo: 48, closedDaysAgo: 36, RootCause.BadTechnicalInformation, Department.Product,
+            "Check sensor firmware against the customer's gateway at the technical review, not at shipping.",
+            option: (RecoveryOptionKind.LoanOrDemoUnit, "Lend 10 demo sensors for the critical cold room until the batch ships."), forgave: true,
+            compensation: ("Two extra days of on-site configuration", 3_200m, 900m, 1_000m));
+        story.ClosedPlan(coldOutcome, rep, manager, detectedDaysAgo: 20, closedDaysAgo: 9, RootCause.BadTechnicalInformation, Department.Service,
+            "Test alarm routing with the customer's own phones during installation.",
+            option: (RecoveryOptionKind.Other, "Route the alarms by SMS until the app push is fixed."), forgave: false, compensation: null);
 
         // Team South.
         var branches = story.Deal(woodgrove, "Branch queue kiosks", rep2, 58_300m, "Average wait in the 6 busiest branches under 8 minutes.", daysAgo: 20);
@@ -305,6 +329,35 @@ public sealed class DemoDataSeeder(
                     deal.CompleteTouchpoint(touchpoint.Id, entry.Id, deal.OwnerId, at);
                 }
             }
+        }
+
+        /// <summary>A recovery plan worked through to its close in the past: told, comforted, solved, apologised, maybe compensated.</summary>
+        public void ClosedPlan(
+            Commitment commitment, AppUser rep, AppUser manager, int detectedDaysAgo, int closedDaysAgo, RootCause cause, Department department, string lesson,
+            (RecoveryOptionKind Kind, string Description) option, bool forgave, (string Item, decimal Face, decimal Cost, decimal Loss)? compensation)
+        {
+            var detected = At(today.AddDays(-detectedDaysAgo)).AddHours(-3);
+            DateTimeOffset After(double hours) => detected.AddHours(hours);
+            var plan = RecoveryPlan.Open(commitment.Id, commitment.DealId, detected, RiskLevel.AtRisk, RecoverySettings.Default(rep.Id, manager.Id), After(0.05));
+            plan.AcknowledgeByManager(manager.Id, After(0.5));
+            plan.RecordMakeRoom(commitment.PromisedDate.AddDays(3), commitment.NeedDate, After(1));
+            var chosen = plan.AddOption(option.Kind, option.Description, After(2));
+            plan.AddOption(RecoveryOptionKind.AnotherSource, "Buy the missing part from a competitor's distributor.", After(2));
+            plan.ChooseOption(chosen.Id, After(2.5));
+            var contact = _deals.First(d => d.Deal.Id == commitment.DealId).Account.Contacts[0].Name;
+            var told = CommunicationEntry.Log(commitment.DealId, commitment.Id, CommunicationChannel.Phone, CommunicationDirection.ToCustomer, contact,
+                $"Told {contact} the date is at risk and why; proposed: {option.Description}", After(3), rep.Id, After(3));
+            db.CommunicationEntries.Add(told);
+            plan.TellCustomer(told.Id, After(3));
+            plan.RecordComfort("A weekly status call until delivery.", $"{manager.DisplayName} called {contact} the same day to follow it personally.", After(20));
+            plan.PresentSolution(accepted: true, After(24));
+            plan.Apologise(forgave, After(26));
+            if (compensation is { } c)
+            {
+                plan.Compensate(c.Item, c.Face, c.Cost, c.Loss, budget: 4_000m, After(48));
+            }
+            plan.Close(cause, department, lesson, At(today.AddDays(-closedDaysAgo)));
+            db.RecoveryPlans.Add(plan);
         }
 
         public void Log(Deal deal, CommunicationChannel channel, CommunicationDirection direction, string people, string summary, int daysAgo)

@@ -46,6 +46,7 @@ public sealed class DashboardPageTests : IClassFixture<TestDatabase>, IAsyncDisp
         _ctx.Services.AddSingleton<TimeProvider>(_clock);
         _ctx.Services.AddSingleton(_changes);
         _ctx.Services.AddScoped<DashboardService>();
+        _ctx.Services.AddScoped<RecoveryInsightsService>();
         _ctx.Services.AddScoped<ActorAccessor>();
         _auth = _ctx.AddAuthorization();
     }

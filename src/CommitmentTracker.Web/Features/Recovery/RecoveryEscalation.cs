@@ -1,0 +1,84 @@
+using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Domain.Recovery;
+using CommitmentTracker.Web.Features.Alerts;
+using CommitmentTracker.Web.Persistence;
+using CommitmentTracker.Web.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommitmentTracker.Web.Features.Recovery;
+
+/// <summary>
+/// A step past its due time goes, once, to the next manager up: the owner's team manager, or an admin when the owner is
+/// that manager (or the team has none, or they are deactivated). Plans of promises already kept or waived, or of lost
+/// deals, are not chased. The escalation is an alert (bell and mail) written with the step's mark in one save.
+/// Run by the periodic risk sweep.
+/// </summary>
+public static class RecoveryEscalation
+{
+    public static async Task<int> RunOnceAsync(IDbContextFactory<AppDbContext> dbFactory, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dbFactory);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.ChangedAt = now;
+        // Plans of promises still to be delivered, on deals still alive: a kept or waived promise needs no chasing.
+        var planIds = await (
+            from p in db.RecoveryPlans
+            join c in db.Commitments on p.CommitmentId equals c.Id
+            join d in db.Deals on p.DealId equals d.Id
+            where p.ResolvedAt == null && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken) && d.Stage != DealStage.Lost
+                  && p.Steps.Any(s => s.DoneAt == null && s.EscalatedAt == null && s.DueAt < now)
+            select p.Id).ToListAsync(cancellationToken);
+        if (planIds.Count == 0)
+            return 0;
+        var plans = await db.RecoveryPlans.AsSplitQuery().Include(p => p.Steps).Where(p => planIds.Contains(p.Id)).ToListAsync(cancellationToken);
+        var adminId = await (
+            from u in db.Users
+            join ur in db.UserRoles on u.Id equals ur.UserId
+            join r in db.Roles on ur.RoleId equals r.Id
+            where r.Name == AppRoles.Admin && u.IsActive
+            orderby u.Email
+            select u.Id).FirstOrDefaultAsync(cancellationToken);
+        var escalated = 0;
+        foreach (var plan in plans)
+        {
+            var promise = await (
+                from c in db.Commitments
+                join d in db.Deals on c.DealId equals d.Id
+                where c.Id == plan.CommitmentId
+                select new { c.Description, c.RiskLevel, d.Title }).SingleAsync(cancellationToken);
+            foreach (var step in plan.StepsToEscalate(now))
+            {
+                var to = await NextManagerUpAsync(db, step.OwnerId, cancellationToken) ?? adminId;
+                if (to is null)
+                    continue;
+                plan.MarkEscalated(step.Kind, to, now);
+                db.Alerts.Add(new Alert
+                {
+                    CommitmentId = plan.CommitmentId,
+                    DealId = plan.DealId,
+                    RecipientId = to,
+                    Level = promise.RiskLevel,
+                    Title = Shorten($"Overdue recovery step \"{RecoveryPlan.Label(step.Kind)}\": {promise.Description} ({promise.Title})"),
+                    Reasons = $"The step was due {step.DueAt:d MMM HH:mm} UTC and is not done. It is escalated to you as the next manager up.",
+                    DetectedAt = now,
+                });
+                escalated++;
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        return escalated;
+    }
+
+    /// <summary>The manager of the owner's team, unless the owner is that manager; null when there is none above them.</summary>
+    private static async Task<string?> NextManagerUpAsync(AppDbContext db, string ownerId, CancellationToken cancellationToken)
+    {
+        var managerId = await db.Users.Where(u => u.Id == ownerId)
+            .Join(db.Teams, u => u.TeamId, t => (Guid?)t.Id, (u, t) => t.ManagerId).FirstOrDefaultAsync(cancellationToken);
+        if (managerId is null || managerId == ownerId)
+            return null;
+        return await db.Users.AnyAsync(u => u.Id == managerId && u.IsActive, cancellationToken) ? managerId : null;
+    }
+
+    private static string Shorten(string text) => text.Length <= 500 ? text : text[..499] + "…";
+}
