@@ -34,6 +34,7 @@ public sealed class RecoveryPlanTests
         var plan = Build.RecoveryPlan(detectedAt: Build.Now, openedAt: Build.Now.AddMinutes(3));
 
         Assert.Equal(Build.Now.AddMinutes(3), plan.Step(RecoveryStepKind.AlertManager).DoneAt);
+        Assert.Equal(Build.Now.AddMinutes(3), plan.Step(RecoveryStepKind.AlertManager).DueAt);
         Assert.Equal(TimeSpan.FromMinutes(3), plan.DetectionToManagerAlerted);
         Assert.Null(plan.ManagerAcknowledgedAt);
 

@@ -121,9 +121,13 @@ public sealed class RecoveryPlan
             var owner = Guard.Required(assignment.OwnerId, $"Owner of the step {Label(kind)}", FieldLengths.UserId);
             if (assignment.DueAfter < TimeSpan.Zero)
                 throw new DomainException($"The step {Label(kind)} cannot be due before the problem was detected.");
-            var due = kind == RecoveryStepKind.TellCustomer
-                ? detectedAt.AddHours(settings.TellCustomerWithinHours)
-                : detectedAt + assignment.DueAfter;
+            // The manager is alerted when the plan opens, so that step is due (and done) then.
+            var due = kind switch
+            {
+                RecoveryStepKind.TellCustomer => detectedAt.AddHours(settings.TellCustomerWithinHours),
+                RecoveryStepKind.AlertManager => now,
+                _ => detectedAt + assignment.DueAfter,
+            };
             plan._steps.Add(new RecoveryStep(plan.Id, kind, owner, due));
         }
         plan.Step(RecoveryStepKind.AlertManager).MarkDone(now);

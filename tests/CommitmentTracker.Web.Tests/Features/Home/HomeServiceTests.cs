@@ -4,6 +4,7 @@ using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Web.Features.Communications;
 using CommitmentTracker.Web.Features.Home;
 using CommitmentTracker.Web.Security;
+using CommitmentTracker.Web.Tests.Features.Recovery;
 using CommitmentTracker.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -67,6 +68,22 @@ public sealed class HomeServiceTests(TestDatabase database) : IClassFixture<Test
         Assert.DoesNotContain(team.Touchpoints, t => t.DealId == company.StrangersDeal.Id);
         Assert.DoesNotContain(team.Promises, p => p.DealId == company.StrangersDeal.Id);
         Assert.Contains(team.Promises, p => p.DealId == company.TeammatesDeal.Id);
+    }
+
+    [Fact]
+    public async Task The_home_lists_open_recovery_plans_whose_next_step_is_the_reps_and_the_manager_sees_the_teams()
+    {
+        var scene = await database.CreateAtRiskSceneAsync();
+        var other = await database.CreateAtRiskSceneAsync();
+
+        var repHome = await _home.GetAsync(scene.Rep, Cancel);
+        var managerHome = await _home.GetAsync(scene.Manager, Cancel);
+
+        var step = Assert.Single(repHome.RecoverySteps);
+        Assert.Equal((scene.PlanId, Domain.Recovery.RecoveryStepKind.MakeRoom, scene.Promise.Description), (step.PlanId, step.Step, step.Promise));
+        Assert.True(step.IsOverdue); // detected at Now, due 4 hours later; the home looks six days on
+        Assert.Equal([scene.PlanId], managerHome.RecoverySteps.Select(r => r.PlanId));
+        Assert.DoesNotContain(repHome.RecoverySteps, r => r.PlanId == other.PlanId);
     }
 
     [Fact]
