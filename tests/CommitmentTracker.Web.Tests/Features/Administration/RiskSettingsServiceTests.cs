@@ -42,6 +42,40 @@ public sealed class RiskSettingsServiceTests(TestDatabase database) : IClassFixt
         Assert.Equal(before.StaleAfterDays, (await database.QueryAsync(db => db.RiskSettings.AsNoTracking().SingleAsync(Cancel))).StaleAfterDays);
     }
 
+    [Fact]
+    public async Task An_admin_sets_the_recovery_settings_and_the_compensation_budget_follows()
+    {
+        var admin = await database.CreateAsync(AppRoles.Admin);
+        var input = await _settings.GetAsync(admin, Cancel);
+        input.TellCustomerWithinHours = 8;
+        input.MarketingSpend = 90_000m;
+        input.NewCustomers = 30;
+
+        await _settings.SaveAsync(admin, input, Cancel);
+
+        var stored = await database.QueryAsync(db => db.RiskSettings.AsNoTracking().SingleAsync(Cancel));
+        Assert.Equal((8, 90_000m, 30), (stored.TellCustomerWithinHours, stored.MarketingSpend, stored.NewCustomers));
+        Assert.Equal(3_000m, stored.CompensationBudget);
+        Assert.Equal(3_000m, input.CustomerAcquisitionCost);
+    }
+
+    [Fact]
+    public async Task Recovery_settings_without_new_customers_or_with_a_zero_hour_deadline_are_refused_and_nothing_changes()
+    {
+        var admin = await database.CreateAsync(AppRoles.Admin);
+        var before = await database.QueryAsync(db => db.RiskSettings.AsNoTracking().SingleAsync(Cancel));
+        var input = await _settings.GetAsync(admin, Cancel);
+        input.NewCustomers = 0;
+        input.TellCustomerWithinHours = 0;
+
+        var error = await Assert.ThrowsAsync<ValidationException>(() => _settings.SaveAsync(admin, input, Cancel));
+
+        Assert.Contains(error.Errors, e => e.ErrorMessage == "At least 1 new customer.");
+        Assert.Contains(error.Errors, e => e.ErrorMessage == "Between 1 hour and 336 hours (14 days).");
+        var after = await database.QueryAsync(db => db.RiskSettings.AsNoTracking().SingleAsync(Cancel));
+        Assert.Equal((before.NewCustomers, before.TellCustomerWithinHours), (after.NewCustomers, after.TellCustomerWithinHours));
+    }
+
     [Theory]
     [InlineData(AppRoles.Manager)]
     [InlineData(AppRoles.Rep)]
