@@ -121,11 +121,11 @@ public sealed class RecoveryMetricsTests
         Assert.Equal(
             new[]
             {
-                new CompensationSpend("EUR", 3, 1_900m, 1_500m, 4_700m, 2, 1, 1),
+                new CompensationSpend("EUR", 3, 1_200m, 1_500m, 4_700m, 2, 1, 1, AwaitingApprovalCost: 700m), // the waiting 700 is not spent yet
                 new CompensationSpend("USD", 1, 100m, 250m, 400m, 0, 0, 0),
             },
             figures.Compensation);
-        Assert.Equal((1.2667m, 0.4m), (figures.Compensation[0].SpentShare!.Value, figures.Compensation[1].SpentShare!.Value));
+        Assert.Equal((0.8m, 0.4m), (figures.Compensation[0].SpentShare!.Value, figures.Compensation[1].SpentShare!.Value));
     }
 
     [Fact]

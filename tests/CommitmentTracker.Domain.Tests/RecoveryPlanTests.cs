@@ -29,19 +29,20 @@ public sealed class RecoveryPlanTests
     }
 
     [Fact]
-    public void The_manager_is_alerted_when_the_plan_opens_and_acknowledges_once()
+    public void The_manager_is_alerted_when_the_plan_opens_and_the_step_is_done_when_they_acknowledge_once()
     {
         var plan = Build.RecoveryPlan(detectedAt: Build.Now, openedAt: Build.Now.AddMinutes(3));
 
-        Assert.Equal(Build.Now.AddMinutes(3), plan.Step(RecoveryStepKind.AlertManager).DoneAt);
-        Assert.Equal(Build.Now.AddMinutes(3), plan.Step(RecoveryStepKind.AlertManager).DueAt);
         Assert.Equal(TimeSpan.FromMinutes(3), plan.DetectionToManagerAlerted);
         Assert.Null(plan.ManagerAcknowledgedAt);
+        Assert.False(plan.Step(RecoveryStepKind.AlertManager).IsDone);
+        Assert.Equal(Build.Now.AddHours(4), plan.Step(RecoveryStepKind.AlertManager).DueAt);
 
         plan.AcknowledgeByManager(Build.Manager, Later);
 
         Assert.Equal(Build.Manager, plan.ManagerAcknowledgedBy);
         Assert.Equal(Later, plan.ManagerAcknowledgedAt);
+        Assert.Equal(Later, plan.Step(RecoveryStepKind.AlertManager).DoneAt);
         Assert.Throws<DomainException>(() => plan.AcknowledgeByManager(Build.Manager, Later));
     }
 
@@ -129,7 +130,7 @@ public sealed class RecoveryPlanTests
 
         var error = Assert.Throws<DomainException>(() => plan.ChooseOption(loan.Id, Later));
 
-        Assert.Equal("The reshuffle was carried out: both promises were re-planned, so the choice stands.", error.Message);
+        Assert.Equal("The reshuffle was carried out: both promises were re-planned, so the choice stands unless the customer refuses it.", error.Message);
         Assert.Same(reshuffle, plan.ChosenOption);
     }
 
@@ -430,6 +431,7 @@ public sealed class RecoveryPlanTests
         var plan = Build.RecoveryPlan(RecoverySettings.Default(Build.Rep, Build.Manager, tellCustomerWithinHours: 24));
         var afterMakeRoomDue = Build.Now.AddHours(5);
 
+        plan.AcknowledgeByManager(Build.Manager, Later);
         Assert.Equal([RecoveryStepKind.MakeRoom], plan.StepsToEscalate(afterMakeRoomDue).Select(s => s.Kind));
 
         plan.MarkEscalated(RecoveryStepKind.MakeRoom, Build.Admin, afterMakeRoomDue);
@@ -461,10 +463,42 @@ public sealed class RecoveryPlanTests
     }
 
     [Fact]
-    public void The_manager_alert_is_never_escalated_because_it_is_done_at_opening()
+    public void An_alert_the_manager_does_not_acknowledge_in_time_is_escalated_and_an_acknowledged_one_is_not()
+    {
+        var unacknowledged = Build.RecoveryPlan();
+        var acknowledged = Build.RecoveryPlan();
+        acknowledged.AcknowledgeByManager(Build.Manager, Later);
+
+        Assert.Contains(unacknowledged.StepsToEscalate(Build.Now.AddHours(5)), s => s.Kind == RecoveryStepKind.AlertManager);
+        Assert.DoesNotContain(acknowledged.StepsToEscalate(Build.Now.AddDays(60)), s => s.Kind == RecoveryStepKind.AlertManager);
+    }
+
+    [Fact]
+    public void A_plan_cannot_close_while_a_compensation_above_budget_waits_for_approval()
     {
         var plan = Build.RecoveryPlan();
+        plan.Compensate("A new robot arm", 90_000m, 60_000m, 20_000m, budget: 4_000m, Later);
 
-        Assert.DoesNotContain(plan.StepsToEscalate(Build.Now.AddDays(60)), s => s.Kind == RecoveryStepKind.AlertManager);
+        var error = Assert.Throws<DomainException>(() => plan.Close(RootCause.UnexpectedDeliveryProblem, Department.Fulfilment, "Order arms earlier", Later));
+
+        Assert.StartsWith("The compensation above budget waits for the manager's approval", error.Message);
+        Assert.False(plan.IsClosed);
+        plan.ApproveCompensation(Build.Manager, Later);
+        plan.Close(RootCause.UnexpectedDeliveryProblem, Department.Fulfilment, "Order arms earlier", Later);
+        Assert.True(plan.IsClosed);
+    }
+
+    [Fact]
+    public void After_the_customer_refuses_a_carried_out_reshuffle_another_option_can_be_chosen()
+    {
+        var plan = Build.RecoveryPlan();
+        var reshuffle = plan.AddOption(RecoveryOptionKind.Reshuffle, "Take Acme's slot", Later, Guid.NewGuid());
+        var loan = plan.AddOption(RecoveryOptionKind.LoanOrDemoUnit, "Lend the demo cell", Later);
+        plan.ChooseOption(reshuffle.Id, Later);
+        plan.PresentSolution(accepted: false, Later);
+
+        plan.ChooseOption(loan.Id, Later);
+
+        Assert.Same(loan, plan.ChosenOption);
     }
 }

@@ -31,8 +31,30 @@ public sealed class ReshuffleSwapTests
     [Fact]
     public void The_days_needed_are_the_forecast_past_the_promised_date()
     {
-        Assert.Equal(5, Reshuffle.DaysNeeded(Delivery(forecastOffset: 25, promised: 20).Promise));
-        Assert.Equal(1, Reshuffle.DaysNeeded(Delivery(forecastOffset: 15, promised: 20).Promise));
+        Assert.Equal(5, Reshuffle.DaysNeeded(Delivery(forecastOffset: 25, promised: 20).Promise, Build.Today));
+        Assert.Equal(1, Reshuffle.DaysNeeded(Delivery(forecastOffset: 15, promised: 20).Promise, Build.Today));
+    }
+
+    [Fact]
+    public void A_late_promise_needs_the_days_from_today_to_its_forecast_since_its_date_is_gone()
+    {
+        var (_, promise) = Delivery(forecastOffset: 25, promised: 20);
+
+        Assert.Equal(2, Reshuffle.DaysNeeded(promise, Build.Day(23)));
+    }
+
+    [Fact]
+    public void A_blocked_promise_is_not_helped_by_a_reshuffle()
+    {
+        var (_, ours) = Delivery(forecastOffset: 25, promised: 20);
+        Build.Update(ours, ours.Milestones[0], Build.Blocked("Waiting for the customer to release the vans", Build.Day(25)));
+        var (otherDeal, other) = Delivery(forecastOffset: 5, promised: 60, need: 70);
+
+        var error = Assert.Throws<DomainException>(() => Reshuffle.Swap(ours, otherDeal, other.Id, 5, Build.Manager, Build.Now, Build.Today));
+
+        Assert.StartsWith("\"Ship\" is blocked", error.Message);
+        Assert.Equal(Build.Day(5), other.Forecast);
+        Assert.Null(Reshuffle.WhyItCannotHelp(Delivery(forecastOffset: 25, promised: 20).Promise));
     }
 
     [Fact]

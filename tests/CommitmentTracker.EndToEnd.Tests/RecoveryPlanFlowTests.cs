@@ -8,9 +8,9 @@ namespace CommitmentTracker.EndToEnd.Tests;
 public sealed class RecoveryPlanFlowTests(AppHost app, BrowserFixture browser)
     : BrowserTest(app, browser), IClassFixture<AppHost>, IClassFixture<BrowserFixture>
 {
-    // The demo's late delivery (a blocked fitting milestone), whose plan opened when the demo data was written, and a
+    // The demo's delivery at risk through our supplier, whose plan opened when the demo data was written, and a
     // delivery of the same team with slack to give.
-    private const string LatePromise = "Deliver and fit trackers in 85 vans";
+    private const string LatePromise = "Deliver 40 label printers configured for the carriers";
     private const string PromiseWithSlack = "Deliver 35 temperature sensors to the second site";
 
     [Fact]
@@ -44,20 +44,22 @@ public sealed class RecoveryPlanFlowTests(AppHost app, BrowserFixture browser)
         await Expect(page.Locator(".mud-snackbar", new PageLocatorOptions { HasText = "Reshuffle carried out" })).ToBeVisibleAsync();
         await Expect(option).ToContainTextAsync("Chosen");
         await Expect(page.GetByTestId("step-Options")).ToHaveAttributeAsync("data-done", "true");
+        // Re-planned and re-evaluated: the promise is no longer at risk.
+        await Expect(page.GetByTestId("risk-chip").First).ToHaveAttributeAsync("data-level", new System.Text.RegularExpressions.Regex("^(OnTrack|Watch)$"));
 
         // 3. The manager acknowledges the alert.
         await page.GetByTestId("acknowledge").ClickAsync();
         await Expect(page.GetByTestId("acknowledged")).ToContainTextAsync("Acknowledged by Marco Mancini");
 
         // 4. Tell the customer: logged as a call.
-        await page.GetByTestId("tell-people").FillAsync("Ken Adams");
-        await page.GetByTestId("tell-summary").FillAsync("Fitting is six days late; a delivery with slack was re-planned so the vans are done on the promised date.");
+        await page.GetByTestId("tell-people").FillAsync("Carlos Mendes");
+        await page.GetByTestId("tell-summary").FillAsync("The supplier is five days late; a delivery with slack was re-planned so the printers arrive on the promised date.");
         await page.GetByTestId("tell-save").ClickAsync();
-        await Expect(page.GetByTestId("customer-told")).ToContainTextAsync("phone to Ken Adams");
+        await Expect(page.GetByTestId("customer-told")).ToContainTextAsync("phone to Carlos Mendes");
 
         // 5. Comfort.
-        await page.GetByTestId("comfort-offered").FillAsync("Two loan trackers for the busiest vans");
-        await page.GetByTestId("comfort-manager").FillAsync("Marco called Ken to follow it personally");
+        await page.GetByTestId("comfort-offered").FillAsync("Two loan printers for the busiest packing stations");
+        await page.GetByTestId("comfort-manager").FillAsync("Marco called Carlos to follow it personally");
         await page.GetByTestId("comfort-save").ClickAsync();
         await Expect(page.GetByTestId("comfort-recorded")).ToBeVisibleAsync();
 
@@ -78,9 +80,13 @@ public sealed class RecoveryPlanFlowTests(AppHost app, BrowserFixture browser)
         // Close with the root cause.
         await page.ChooseAsync("close-root-cause", "Unexpected delivery problem");
         await page.ChooseAsync("close-department", "Fulfilment");
-        await page.GetByTestId("close-lesson").FillAsync("Agree the van release schedule with the customer before ordering the trackers.");
+        await page.GetByTestId("close-lesson").FillAsync("Order printers with the supplier's confirmed ship date, not the catalogue lead time.");
         await page.GetByTestId("close-save").ClickAsync();
         await Expect(page.GetByTestId("plan-closed")).ToBeVisibleAsync();
+
+        // The other customer's rep has a task to tell them (the manager's Today lists the team's touchpoints).
+        await page.GetByTestId("nav-today").ClickAsync();
+        await Expect(page.GetByTestId("home-touchpoint").Filter(new LocatorFilterOptions { HasText = "re-planned (reshuffle)" })).ToHaveCountAsync(1);
 
         // The Pareto chart counts it.
         await page.GetByTestId("nav-dashboard").ClickAsync();

@@ -73,7 +73,8 @@ public sealed record DepartmentBar(Department Department, int Recovered, int Bro
 /// face value to the customers, and the compensations above budget, approved or still waiting for the manager.
 /// </summary>
 public sealed record CompensationSpend(
-    string Currency, int Plans, decimal Spent, decimal Budget, decimal FaceValue, int AboveBudget, int AboveBudgetApproved, int AboveBudgetAwaitingApproval)
+    string Currency, int Plans, decimal Spent, decimal Budget, decimal FaceValue, int AboveBudget, int AboveBudgetApproved, int AboveBudgetAwaitingApproval,
+    decimal AwaitingApprovalCost = 0)
 {
     /// <summary>Spent / budget (1 = exactly on budget); null when there was no budget.</summary>
     public decimal? SpentShare => Budget == 0 ? null : decimal.Round(Spent / Budget, 4);
@@ -177,12 +178,14 @@ public static class RecoveryMetrics
             return new CompensationSpend(
                 g.Key,
                 g.Count(),
-                g.Sum(p => p.Compensation!.CostToUs),
+                // Spent: what was given; a compensation above budget is spent only once the manager approved it.
+                g.Where(p => !p.Compensation!.ExceedsBudget || p.CompensationApproved).Sum(p => p.Compensation!.CostToUs),
                 g.Sum(p => p.Compensation!.Budget),
                 g.Sum(p => p.Compensation!.FaceValue),
                 aboveBudget.Count,
                 aboveBudget.Count(p => p.CompensationApproved),
-                aboveBudget.Count(p => !p.CompensationApproved));
+                aboveBudget.Count(p => !p.CompensationApproved),
+                aboveBudget.Where(p => !p.CompensationApproved).Sum(p => p.Compensation!.CostToUs));
         })
         .OrderByDescending(s => s.Spent).ThenBy(s => s.Currency, StringComparer.Ordinal)
         .ToList();

@@ -87,7 +87,7 @@ public sealed class RecoveryPlan
 
     /// <summary>
     /// Opens a plan for a promise of ours at <paramref name="level"/> (AtRisk or Late), detected at
-    /// <paramref name="detectedAt"/>. The manager is alerted now, so that step is done at once. Opened by hand
+    /// <paramref name="detectedAt"/>. The manager is alerted now; the step is done when they acknowledge. Opened by hand
     /// (<paramref name="openedBy"/> given), a plan may start at any level: the rep may know before the milestones say so.
     /// </summary>
     public static RecoveryPlan Open(Guid commitmentId, Guid dealId, DateTimeOffset detectedAt, RiskLevel level, RecoverySettings settings, DateTimeOffset now, string? openedBy = null)
@@ -121,16 +121,11 @@ public sealed class RecoveryPlan
             var owner = Guard.Required(assignment.OwnerId, $"Owner of the step {Label(kind)}", FieldLengths.UserId);
             if (assignment.DueAfter < TimeSpan.Zero)
                 throw new DomainException($"The step {Label(kind)} cannot be due before the problem was detected.");
-            // The manager is alerted when the plan opens, so that step is due (and done) then.
-            var due = kind switch
-            {
-                RecoveryStepKind.TellCustomer => detectedAt.AddHours(settings.TellCustomerWithinHours),
-                RecoveryStepKind.AlertManager => now,
-                _ => detectedAt + assignment.DueAfter,
-            };
+            var due = kind == RecoveryStepKind.TellCustomer
+                ? detectedAt.AddHours(settings.TellCustomerWithinHours)
+                : detectedAt + assignment.DueAfter;
             plan._steps.Add(new RecoveryStep(plan.Id, kind, owner, due));
         }
-        plan.Step(RecoveryStepKind.AlertManager).MarkDone(now);
         return plan;
     }
 
@@ -185,8 +180,8 @@ public sealed class RecoveryPlan
             ?? throw new DomainException("That option is not part of this plan.");
         if (SolutionAccepted == true)
             throw new DomainException("The customer already accepted the chosen solution; it can no longer be changed.");
-        if (ChosenOption is { Kind: RecoveryOptionKind.Reshuffle } reshuffle && reshuffle.Id != option.Id)
-            throw new DomainException("The reshuffle was carried out: both promises were re-planned, so the choice stands.");
+        if (ChosenOption is { Kind: RecoveryOptionKind.Reshuffle } reshuffle && reshuffle.Id != option.Id && SolutionAccepted != false)
+            throw new DomainException("The reshuffle was carried out: both promises were re-planned, so the choice stands unless the customer refuses it.");
         if (option.IsChosen)
             throw new DomainException("That option is already the chosen one.");
         foreach (var other in _options)
@@ -207,6 +202,7 @@ public sealed class RecoveryPlan
             throw new DomainException("The manager already acknowledged this plan.");
         ManagerAcknowledgedBy = Guard.Required(managerId, "Manager", FieldLengths.UserId);
         ManagerAcknowledgedAt = now;
+        Step(RecoveryStepKind.AlertManager).MarkDone(now);
     }
 
     // ---------- 4. Tell the customer ----------
@@ -322,6 +318,8 @@ public sealed class RecoveryPlan
     public void Close(RootCause rootCause, Department department, string lesson, DateTimeOffset now)
     {
         EnsureOpen();
+        if (CompensationAwaitsApproval)
+            throw new DomainException("The compensation above budget waits for the manager's approval: approve it, or record a smaller one, before closing.");
         Guard.Defined(rootCause, "Root cause");
         Guard.Defined(department, "Department");
         Lesson = Guard.Required(lesson, "The lesson (what changes so it does not happen again)", FieldLengths.Text);

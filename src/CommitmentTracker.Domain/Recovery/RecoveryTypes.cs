@@ -38,7 +38,7 @@ public sealed record RecoverySettings(int TellCustomerWithinHours, IReadOnlyDict
         {
             [RecoveryStepKind.MakeRoom] = new(repId, TimeSpan.FromHours(4)),
             [RecoveryStepKind.Options] = new(repId, TimeSpan.FromHours(8)),
-            [RecoveryStepKind.AlertManager] = new(managerId, TimeSpan.Zero),
+            [RecoveryStepKind.AlertManager] = new(managerId, TimeSpan.FromHours(4)),
             [RecoveryStepKind.TellCustomer] = new(repId, TimeSpan.FromHours(tellCustomerWithinHours)),
             [RecoveryStepKind.Comfort] = new(managerId, TimeSpan.FromDays(2)),
             [RecoveryStepKind.Apologise] = new(repId, TimeSpan.FromDays(7)),

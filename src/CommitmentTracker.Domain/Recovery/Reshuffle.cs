@@ -10,12 +10,27 @@ namespace CommitmentTracker.Domain.Recovery;
 /// </summary>
 public static class Reshuffle
 {
-    /// <summary>The days a promise needs to be back on its promised date: its forecast past that date, at least one.</summary>
-    public static int DaysNeeded(Commitment commitment)
+    /// <summary>
+    /// The days a promise needs: its forecast past the promised date, or past today once that date has passed (the best
+    /// a late promise can do is now); at least one.
+    /// </summary>
+    public static int DaysNeeded(Commitment commitment, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(commitment);
         var forecast = commitment.Forecast ?? commitment.PromisedDate;
-        return Math.Max(1, forecast.DayNumber - commitment.PromisedDate.DayNumber);
+        var target = commitment.PromisedDate < today ? today : commitment.PromisedDate;
+        return Math.Max(1, forecast.DayNumber - target.DayNumber);
+    }
+
+    /// <summary>Why a reshuffle cannot help this promise, or null when it can: days from elsewhere do not remove a blocker.</summary>
+    public static string? WhyItCannotHelp(Commitment commitment)
+    {
+        ArgumentNullException.ThrowIfNull(commitment);
+        if (commitment.IsClosed)
+            return "The promise is closed.";
+        if (commitment.Milestones.FirstOrDefault(m => m.Status == MilestoneStatus.Blocked) is { } blocked)
+            return $"\"{blocked.Title}\" is blocked: days taken from another delivery do not remove a blocker. Solve the blocker, or pick another option.";
+        return commitment.Forecast is null ? "The promise has no unfinished milestone to re-plan." : null;
     }
 
     /// <summary>What the ranking needs to know of a promise that might give up days; null if it has nothing to re-plan.</summary>
@@ -37,6 +52,8 @@ public static class Reshuffle
         ArgumentNullException.ThrowIfNull(ours);
         ArgumentNullException.ThrowIfNull(otherDeal);
         var other = otherDeal.Commitment(otherCommitmentId);
+        if (WhyItCannotHelp(ours) is { } why)
+            throw new DomainException(why);
         if (other.Id == ours.Id)
             throw new DomainException("A promise cannot be reshuffled with itself.");
         if (ours.Direction != CommitmentDirection.Ours || other.Direction != CommitmentDirection.Ours)

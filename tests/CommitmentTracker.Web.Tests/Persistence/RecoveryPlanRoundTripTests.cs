@@ -80,7 +80,8 @@ public sealed class RecoveryPlanRoundTripTests(TestDatabase database) : IClassFi
         Assert.Null(loaded.Compensation);
         Assert.False(loaded.IsClosed);
         Assert.Equal(RecoveryStepKind.MakeRoom, loaded.NextStep?.Kind);
-        Assert.Equal(Now, loaded.Step(RecoveryStepKind.AlertManager).DoneAt);
+        Assert.Null(loaded.Step(RecoveryStepKind.AlertManager).DoneAt);
+        Assert.Equal(Now, loaded.ManagerAlertedAt);
         var option = Assert.Single(loaded.Options);
         Assert.Equal((RecoveryOptionKind.Reshuffle, other, false), (option.Kind, option.ReshuffleWithCommitmentId, option.IsChosen));
     }

@@ -24,7 +24,7 @@ public sealed record RecoveryStepRow(
 /// <summary>What a rep (or a manager, for the team) should act on today.</summary>
 public sealed record HomeView(DateOnly Today, IReadOnlyList<DueTouchpointRow> Touchpoints, IReadOnlyList<UpcomingPromiseRow> Promises)
 {
-    /// <summary>Open recovery plans whose next step is the actor's (a manager: every open plan of the team).</summary>
+    /// <summary>Open recovery plans with a step waiting for the actor (a manager: every open plan of the team), first due first.</summary>
     public IReadOnlyList<RecoveryStepRow> RecoverySteps { get; init; } = [];
 }
 
@@ -81,14 +81,19 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeP
             join d in deals on p.DealId equals d.Id
             join a in db.Accounts on d.AccountId equals a.Id
             where p.ResolvedAt == null
+            orderby p.DetectedAt
             select new { Plan = p, c.Description, d.Title, AccountName = a.Name })
             .AsSplitQuery().Take(MaxRows).ToListAsync(cancellationToken);
-        var waiting = plans.Where(p => p.Plan.NextStep is { } next && (actor.IsManager || next.OwnerId == actor.UserId)).ToList();
-        var ownerIds = waiting.Select(p => p.Plan.NextStep!.OwnerId).Distinct().ToList();
+        // Per plan, the first step not done that is the actor's (a manager: anyone's on the team).
+        var waiting = plans
+            .Select(p => (p.Plan, p.Description, p.Title, p.AccountName,
+                Step: p.Plan.Steps.OrderBy(s => s.Position).FirstOrDefault(s => !s.IsDone && (actor.IsManager || s.OwnerId == actor.UserId))))
+            .Where(p => p.Step is not null).ToList();
+        var ownerIds = waiting.Select(p => p.Step!.OwnerId).Distinct().ToList();
         var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
         var recoverySteps = waiting
-            .Select(p => new RecoveryStepRow(p.Plan.Id, p.Description, p.Title, p.AccountName, p.Plan.NextStep!.Kind, p.Plan.NextStep.DueAt,
-                p.Plan.NextStep.IsOverdue(now), owners.GetValueOrDefault(p.Plan.NextStep.OwnerId) ?? "someone"))
+            .Select(p => new RecoveryStepRow(p.Plan.Id, p.Description, p.Title, p.AccountName, p.Step!.Kind, p.Step.DueAt,
+                p.Step.IsOverdue(now), owners.GetValueOrDefault(p.Step.OwnerId) ?? "someone"))
             .OrderBy(r => r.DueAt).ToList();
 
         return new HomeView(

@@ -31,7 +31,6 @@ public static class RecoveryEscalation
             select p.Id).ToListAsync(cancellationToken);
         if (planIds.Count == 0)
             return 0;
-        var plans = await db.RecoveryPlans.AsSplitQuery().Include(p => p.Steps).Where(p => planIds.Contains(p.Id)).ToListAsync(cancellationToken);
         var adminId = await (
             from u in db.Users
             join ur in db.UserRoles on u.Id equals ur.UserId
@@ -40,8 +39,9 @@ public static class RecoveryEscalation
             orderby u.Email
             select u.Id).FirstOrDefaultAsync(cancellationToken);
         var escalated = 0;
-        foreach (var plan in plans)
+        foreach (var planId in planIds)
         {
+            var plan = await db.RecoveryPlans.Include(p => p.Steps).SingleAsync(p => p.Id == planId, cancellationToken);
             var promise = await (
                 from c in db.Commitments
                 join d in db.Deals on c.DealId equals d.Id
@@ -65,8 +65,17 @@ public static class RecoveryEscalation
                 });
                 escalated++;
             }
+            try
+            {
+                // One plan at a time: someone working another plan at this moment does not stop these escalations.
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                escalated -= plan.Steps.Count(s => s.EscalatedAt == now);
+                db.ChangeTracker.Clear();
+            }
         }
-        await db.SaveChangesAsync(cancellationToken);
         return escalated;
     }
 

@@ -53,7 +53,7 @@ public sealed class RecoveryService(
             join c in db.Commitments on p.CommitmentId equals c.Id
             join d in db.Deals on p.DealId equals d.Id
             join a in db.Accounts on d.AccountId equals a.Id
-            orderby p.DetectedAt descending
+            orderby p.ResolvedAt != null, p.DetectedAt descending
             select new { Plan = p, c.Description, c.RiskLevel, d.Title, AccountName = a.Name, d.OwnerId })
             .Take(500).ToListAsync(cancellationToken);
         var names = await NamesAsync(db, rows.SelectMany(r => r.Plan.Steps.Select(s => s.OwnerId)).Append("").Concat(rows.Select(r => r.OwnerId)), cancellationToken);
@@ -99,13 +99,15 @@ public sealed class RecoveryService(
             ? await db.CommunicationEntries.AsNoTracking().SingleOrDefaultAsync(e => e.Id == entryId, cancellationToken)
             : null;
 
-        var suggestions = canEdit && !plan.IsClosed && plan.ChosenOption?.Kind != RecoveryOptionKind.Reshuffle && promise.Direction == CommitmentDirection.Ours
-            ? await SuggestionsAsync(db, actor, promise, cancellationToken)
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var cannotHelp = Reshuffle.WhyItCannotHelp(promise);
+        var suggestions = canEdit && !plan.IsClosed && cannotHelp is null && plan.ChosenOption?.Kind != RecoveryOptionKind.Reshuffle && promise.Direction == CommitmentDirection.Ours
+            ? await SuggestionsAsync(db, actor, promise, today, cancellationToken)
             : [];
         var reshuffleWith = plan.Options.Where(o => o.ReshuffleWithCommitmentId is not null).Select(o => o.ReshuffleWithCommitmentId!.Value).ToList();
         var optionPromises = await (
             from c in db.Commitments.AsNoTracking()
-            join d in db.Deals on c.DealId equals d.Id
+            join d in db.Deals.VisibleTo(db, actor) on c.DealId equals d.Id
             where reshuffleWith.Contains(c.Id)
             select new { c.Id, Text = c.Description + " · " + d.Title }).ToDictionaryAsync(x => x.Id, x => x.Text, cancellationToken);
 
@@ -126,13 +128,15 @@ public sealed class RecoveryService(
             UserNames = names,
             CompensationBudget = settings.CompensationBudget,
             TellCustomerWithinHours = settings.TellCustomerWithinHours,
+            ReshuffleCannotHelp = cannotHelp,
+            DaysNeeded = Reshuffle.DaysNeeded(promise, today),
             CanEdit = canEdit && !plan.IsClosed,
             CanManage = canEdit && !plan.IsClosed && actor.IsManager,
             Now = clock.GetUtcNow(),
         };
     }
 
-    private static async Task<IReadOnlyList<ReshuffleSuggestion>> SuggestionsAsync(AppDbContext db, Actor actor, Commitment promise, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ReshuffleSuggestion>> SuggestionsAsync(AppDbContext db, Actor actor, Commitment promise, DateOnly today, CancellationToken cancellationToken)
     {
         // Only promises the actor may re-plan: a reshuffle changes the other deal too.
         var others = await (
@@ -146,7 +150,7 @@ public sealed class RecoveryService(
             .AsSplitQuery().ToListAsync(cancellationToken);
         var byId = others.ToDictionary(o => o.Commitment.Id);
         var inputs = others.Select(o => Reshuffle.InputOf(o.Commitment, o.Amount)).OfType<ReshuffleCandidateInput>();
-        return ReshuffleRanking.Candidates(Reshuffle.DaysNeeded(promise), promise.Kind, inputs, promise.Id)
+        return ReshuffleRanking.Candidates(Reshuffle.DaysNeeded(promise, today), promise.Kind, inputs, promise.Id)
             .Take(MaxSuggestions)
             .Select(c => new ReshuffleSuggestion(
                 c, byId[c.CommitmentId].Commitment.Description, byId[c.CommitmentId].Commitment.DealId, byId[c.CommitmentId].Title,
@@ -176,9 +180,24 @@ public sealed class RecoveryService(
         var managerId = await db.Users.Where(u => u.Id == deal.OwnerId)
             .Join(db.Teams, u => u.TeamId, t => (Guid?)t.Id, (u, t) => t.ManagerId).FirstOrDefaultAsync(cancellationToken);
         var settings = await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord();
-        var plan = RecoveryPlan.Open(promise.Id, deal.Id, now, promise.RiskLevel,
+        // The problem was detected when the promise reached its level, if it is at risk already; otherwise now.
+        var detectedAt = promise.RiskLevel is RiskLevel.AtRisk or RiskLevel.Late && promise.RiskSince is { } since && since <= now ? since : now;
+        var plan = RecoveryPlan.Open(promise.Id, deal.Id, detectedAt, promise.RiskLevel,
             RecoverySettings.Default(deal.OwnerId, managerId ?? deal.OwnerId, settings.TellCustomerWithinHours), now, actor.UserId);
         db.RecoveryPlans.Add(plan);
+        if (managerId is not null && managerId != actor.UserId)
+        {
+            db.Alerts.Add(new Alerts.Alert
+            {
+                CommitmentId = promise.Id,
+                DealId = deal.Id,
+                RecipientId = managerId,
+                Level = promise.RiskLevel,
+                Title = Shorten($"Recovery plan opened by {actor.DisplayName}: {promise.Description} ({deal.Title})"),
+                Reasons = "The rep expects this promise cannot be kept as it stands and opened a recovery plan. Acknowledge it on the plan.",
+                DetectedAt = now,
+            });
+        }
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -221,8 +240,22 @@ public sealed class RecoveryService(
     {
         ArgumentNullException.ThrowIfNull(input);
         await optionValidator.EnsureValidAsync(input, cancellationToken);
-        await WorkAsync(actor, planId, version, w =>
-            w.Plan.AddOption(input.Kind, input.Description!, w.Now, input.Kind == RecoveryOptionKind.Reshuffle ? input.ReshuffleWithCommitmentId : null), cancellationToken);
+        await WorkAsync(actor, planId, version, async w =>
+        {
+            Guid? other = null;
+            if (input.Kind == RecoveryOptionKind.Reshuffle)
+            {
+                // Only a promise the actor could re-plan: the same kind, ours, on a deal they may change.
+                var kind = await w.Db.Commitments.Where(c => c.Id == w.Plan.CommitmentId).Select(c => c.Kind).SingleAsync(cancellationToken);
+                other = await (
+                    from c in w.Db.Commitments
+                    join d in w.Db.Deals.EditableBy(w.Db, actor) on c.DealId equals d.Id
+                    where c.Id == input.ReshuffleWithCommitmentId && c.Direction == CommitmentDirection.Ours && c.Kind == kind
+                    select (Guid?)c.Id).SingleOrDefaultAsync(cancellationToken)
+                    ?? throw new RecordNotFoundException("promise to reshuffle with");
+            }
+            w.Plan.AddOption(input.Kind, input.Description!, w.Now, other);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -241,7 +274,7 @@ public sealed class RecoveryService(
                 var otherDealId = await w.Db.Commitments.Where(c => c.Id == otherId).Select(c => (Guid?)c.DealId).SingleOrDefaultAsync(cancellationToken)
                     ?? throw new RecordNotFoundException("promise to reshuffle with");
                 var otherDeal = await w.Db.FindEditableDealAsync(actor, otherDealId, cancellationToken);
-                Reshuffle.Swap(ours, otherDeal, otherId, Reshuffle.DaysNeeded(ours), actor.UserId, w.Now, w.Today);
+                Reshuffle.Swap(ours, otherDeal, otherId, Reshuffle.DaysNeeded(ours, w.Today), actor.UserId, w.Now, w.Today);
             }
         }, cancellationToken);
 
@@ -365,6 +398,8 @@ public sealed class RecoveryService(
         return await db.Users.AsNoTracking().Where(u => wanted.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
     }
 
+    private static string Shorten(string text) => text.Length <= FieldLengths.Text ? text : text[..(FieldLengths.Text - 1)] + "…";
+
     private static string Name(IReadOnlyDictionary<string, string> names, string id) => names.TryGetValue(id, out var name) ? name : "someone";
 }
 
@@ -408,7 +443,11 @@ public sealed class RecoveryPlanView
 
     public string NameOf(string? userId) => userId is not null && UserNames.TryGetValue(userId, out var name) ? name : "someone";
 
-    public int DaysNeeded => Reshuffle.DaysNeeded(Promise);
+    /// <summary>The days the promise needs from a reshuffle.</summary>
+    public required int DaysNeeded { get; init; }
+
+    /// <summary>Why no reshuffle is offered for this promise (a blocker), or null.</summary>
+    public string? ReshuffleCannotHelp { get; init; }
 
     public IEnumerable<Contact> ContactsWithPermission => Account.Contacts.Where(c => c.MayContactTheirManager);
 }

@@ -87,6 +87,7 @@ public sealed class DemoDataSeeder(
         var litware = story.Account("Litware Energy", "Energy", ("Ken Adams", ContactRole.Buyer, true), ("Sofia Rossi", ContactRole.User, false));
         var woodgrove = story.Account("Woodgrove Bank", "Finance", ("Ian Clarke", ContactRole.Buyer, false));
         var proseware = story.Account("Proseware Labs", "Research", ("Amara Osei", ContactRole.Approver, true));
+        var wideWorld = story.Account("Wide World Importers", "Distribution", ("Carlos Mendes", ContactRole.Buyer, true), ("Elena Petrova", ContactRole.BuyersBoss, false));
 
         // 1. Ordered, on its way, one milestone drifting and the customer's site survey overdue.
         var scanners = story.Deal(northwind, "Warehouse scanners rollout", rep, 184_000m, "Pick rate up from 90 to 120 lines an hour in both warehouses before peak season.", daysAgo: 30);
@@ -137,7 +138,15 @@ public sealed class DemoDataSeeder(
         story.AnswerChecklist(telematics, all: true);
         story.Order(telematics, "PO-LIT-7781", daysAgo: 44);
 
-        // Deliveries of the same kind with slack: what a reshuffle for the late vans can draw on.
+        // 7. At risk through our own supplier: its recovery plan opens as the demo is written, and deliveries with slack
+        // below can give it the days (a reshuffle).
+        var printers = story.Deal(wideWorld, "Packing station label printers", rep, 63_500m, "Every parcel labelled at the packing station, no more hand-written carrier slips.", daysAgo: 18);
+        var printerDelivery = story.Ours(printers, CommitmentKind.Delivery, "Deliver 40 label printers configured for the carriers", fulfilment, Department.Fulfilment, promisedIn: 9, needIn: 16);
+        story.Plan(printerDelivery, fulfilment, ("Receive printers from supplier", -6, MilestoneStatus.InProgress, 5), ("Configure carrier templates", -3, MilestoneStatus.NotStarted, null), ("Customer acceptance", 0, MilestoneStatus.NotStarted, null));
+        story.AnswerChecklist(printers, all: true);
+        story.Order(printers, "PO-WWI-5120", daysAgo: 15);
+
+        // Deliveries of the same kind with slack: what a reshuffle can draw on.
         var coldStore = story.Deal(fabrikam, "Cold-store sensors, second site", rep, 41_000m, "The second cold store watched like the first, before the summer.", daysAgo: 12);
         var secondSite = story.Ours(coldStore, CommitmentKind.Delivery, "Deliver 35 temperature sensors to the second site", fulfilment, Department.Fulfilment, promisedIn: 45, needIn: 60);
         story.Plan(secondSite, fulfilment, ("Order sensors from supplier", -30, MilestoneStatus.InProgress, null), ("Ship", -15, MilestoneStatus.NotStarted, null), ("Customer acceptance", -10, MilestoneStatus.NotStarted, null));
@@ -145,6 +154,11 @@ public sealed class DemoDataSeeder(
         story.Order(coldStore, "PO-FAB-2291", daysAgo: 8);
         var batteries = story.Ours(coldStore, CommitmentKind.Delivery, "Deliver 4 spare gateways for the second site", fulfilment, Department.Fulfilment, promisedIn: 30, needIn: 40);
         story.Plan(batteries, fulfilment, ("Order gateways", -20, MilestoneStatus.NotStarted, null), ("Ship", -12, MilestoneStatus.NotStarted, null));
+
+        // The late vans: a plan worked for three days, its comfort step now overdue.
+        story.WorkedOpenPlan(vans, rep, manager, detectedDaysAgo: 3,
+            chosen: "Fit the trackers at the customer's depot in the evenings, as soon as the vans are released.",
+            other: (RecoveryOptionKind.LoanOrDemoUnit, "Lend 10 portable trackers for the busiest vans meanwhile."));
 
         // What past recoveries taught (closed plans, for the dashboard's Pareto and lessons).
         story.ClosedPlan(bookingTraining, rep, manager, detectedDaysAgo: 93, closedDaysAgo: 84, RootCause.PoorCommunication, Department.Sales,
@@ -357,6 +371,25 @@ public sealed class DemoDataSeeder(
                 plan.Compensate(c.Item, c.Face, c.Cost, c.Loss, budget: 4_000m, After(48));
             }
             plan.Close(cause, department, lesson, At(today.AddDays(-closedDaysAgo)));
+            db.RecoveryPlans.Add(plan);
+        }
+
+        /// <summary>An open plan worked up to telling the customer; the later steps wait.</summary>
+        public void WorkedOpenPlan(Commitment commitment, AppUser rep, AppUser manager, int detectedDaysAgo, string chosen, (RecoveryOptionKind Kind, string Description) other)
+        {
+            var detected = At(today.AddDays(-detectedDaysAgo)).AddHours(-2);
+            DateTimeOffset After(double hours) => detected.AddHours(hours);
+            var plan = RecoveryPlan.Open(commitment.Id, commitment.DealId, detected, RiskLevel.Late, RecoverySettings.Default(rep.Id, manager.Id), After(0.02));
+            plan.AcknowledgeByManager(manager.Id, After(0.4));
+            plan.RecordMakeRoom(commitment.Forecast ?? today, commitment.NeedDate, After(1));
+            var option = plan.AddOption(RecoveryOptionKind.Other, chosen, After(1.5));
+            plan.AddOption(other.Kind, other.Description, After(1.5));
+            plan.ChooseOption(option.Id, After(2));
+            var contact = _deals.First(d => d.Deal.Id == commitment.DealId).Account.Contacts[0].Name;
+            var told = CommunicationEntry.Log(commitment.DealId, commitment.Id, CommunicationChannel.Phone, CommunicationDirection.ToCustomer, contact,
+                $"Told {contact} the fitting is late while the vans are not released; proposed evening fitting at their depot.", After(3), rep.Id, After(3));
+            db.CommunicationEntries.Add(told);
+            plan.TellCustomer(told.Id, After(3));
             db.RecoveryPlans.Add(plan);
         }
 

@@ -145,6 +145,7 @@ public sealed class RecoveryFormsTests : IAsyncDisposable
             UserNames = new Dictionary<string, string> { ["rep"] = "Rita Reyes", ["manager"] = "Marco Mancini" },
             CompensationBudget = 4_000m,
             TellCustomerWithinHours = 24,
+            DaysNeeded = 1,
             CanEdit = true,
             CanManage = true,
             Now = Now,

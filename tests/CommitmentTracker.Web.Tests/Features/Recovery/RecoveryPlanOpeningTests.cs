@@ -58,7 +58,8 @@ public sealed class RecoveryPlanOpeningTests(TestDatabase database) : IClassFixt
             Assert.False(plan.IsClosed);
             Assert.All(RepSteps, k => Assert.Equal(rep.UserId, plan.Step(k).OwnerId));
             Assert.All(ManagerSteps, k => Assert.Equal(manager.UserId, plan.Step(k).OwnerId));
-            Assert.Equal(detectedAt, plan.Step(RecoveryStepKind.AlertManager).DoneAt);
+            Assert.Null(plan.Step(RecoveryStepKind.AlertManager).DoneAt); // done when the manager acknowledges
+            Assert.Equal(detectedAt.AddHours(4), plan.Step(RecoveryStepKind.AlertManager).DueAt);
             Assert.Equal(detectedAt.AddHours(6), plan.Step(RecoveryStepKind.TellCustomer).DueAt);
             Assert.Equal(RecoveryStepKind.MakeRoom, plan.NextStep?.Kind);
         }
@@ -219,6 +220,10 @@ public sealed class RecoveryPlanOpeningTests(TestDatabase database) : IClassFixt
         Assert.Equal(openedAt.AddHours(RecoverySettings.DefaultTellCustomerWithinHours), plan.Step(RecoveryStepKind.TellCustomer).DueAt);
         Assert.All(RepSteps, k => Assert.Equal(rep.UserId, plan.Step(k).OwnerId));
         Assert.All(ManagerSteps, k => Assert.Equal(manager.UserId, plan.Step(k).OwnerId));
+        // The manager is alerted at once (bell and mail).
+        var alert = Assert.Single(await database.QueryAsync(db => db.Alerts.AsNoTracking().Where(a => a.CommitmentId == promise.Id).ToListAsync(Cancel)));
+        Assert.Equal((manager.UserId, openedAt), (alert.RecipientId, alert.DetectedAt));
+        Assert.StartsWith("Recovery plan opened by", alert.Title, StringComparison.Ordinal);
 
         await database.RaiseToAtRiskAsync(promise, Now.AddHours(3), rep.UserId);
 
@@ -235,6 +240,20 @@ public sealed class RecoveryPlanOpeningTests(TestDatabase database) : IClassFixt
 
         Assert.Equal(scene.PlanId, planId);
         Assert.Single(await database.PlansOfAsync(scene.Promise.Id));
+    }
+
+    [Fact]
+    public async Task Opening_by_hand_a_promise_at_risk_for_days_counts_from_when_it_became_at_risk()
+    {
+        var scene = await database.CreateAtRiskSceneAsync(detectedAt: Now);
+        var recovery = database.CreateRecoveryService(new FakeTimeProvider(Now.AddDays(3)));
+        await recovery.CloseAsync(scene.Manager, scene.PlanId, await database.PlanVersionAsync(scene.PlanId),
+            new CloseInput { RootCause = RootCause.Other, Department = Department.Sales, Lesson = "Opened too early." }, Cancel);
+
+        var planId = await recovery.OpenAsync(scene.Rep, scene.Promise.Id, Cancel);
+
+        var plan = (await database.PlansOfAsync(scene.Promise.Id)).Single(p => p.Id == planId);
+        Assert.Equal((Now, Now.AddDays(3)), (plan.DetectedAt, plan.OpenedAt));
     }
 
     [Fact]

@@ -150,19 +150,52 @@ public sealed class ReshuffleTests(TestDatabase database) : IClassFixture<TestDa
     }
 
     [Fact]
-    public async Task A_reshuffle_with_a_promise_of_a_deal_the_actor_cannot_see_is_refused_and_changes_nothing()
+    public async Task A_reshuffle_option_with_a_promise_of_a_deal_the_actor_cannot_see_is_refused_and_reveals_nothing()
     {
         var scene = await database.CreateAtRiskSceneAsync();
         var stranger = await database.CreateAsync(AppRoles.Rep, await database.CreateTeamAsync());
         var foreign = await CandidateAsync(stranger, needInDays: 120, plannedInDays: 30);
-        var optionId = await AddReshuffleOptionAsync(scene, foreign.Id);
         var before = await SnapshotAsync(scene, foreign);
 
-        await Assert.ThrowsAsync<RecordNotFoundException>(async () =>
-            await _recovery.ChooseOptionAsync(scene.Rep, scene.PlanId, await database.PlanVersionAsync(scene.PlanId), optionId, Cancel));
+        await Assert.ThrowsAsync<RecordNotFoundException>(() => AddReshuffleOptionAsync(scene, foreign.Id));
 
         Assert.Equal(before, await SnapshotAsync(scene, foreign));
+        var view = await _recovery.GetAsync(scene.Rep, scene.PlanId, Cancel);
+        Assert.Empty(view.Plan.Options);
+        Assert.DoesNotContain(view.Suggestions, s => s.Candidate.CommitmentId == foreign.Id);
+        Assert.Empty(view.OptionPromises);
+    }
+
+    [Fact]
+    public async Task When_the_database_refuses_the_last_row_of_a_reshuffle_nothing_of_it_is_saved()
+    {
+        var scene = await database.CreateAtRiskSceneAsync();
+        var other = await CandidateAsync(scene.Rep, needInDays: 100, plannedInDays: 50);
+        var optionId = await AddReshuffleOptionAsync(scene, other.Id);
+        var before = await SnapshotAsync(scene, other);
+        // The touchpoint for the other customer is written after both promises' milestones: make the database refuse it.
+        await database.QueryAsync(db => db.Database.ExecuteSqlRawAsync("""
+            CREATE FUNCTION refuse_reshuffle_touchpoint() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.kind = 'InformOfReshuffle' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER refuse_reshuffle_touchpoint BEFORE INSERT ON touchpoints FOR EACH ROW EXECUTE FUNCTION refuse_reshuffle_touchpoint();
+            """, Cancel));
+        try
+        {
+            await Assert.ThrowsAnyAsync<DbUpdateException>(async () =>
+                await _recovery.ChooseOptionAsync(scene.Rep, scene.PlanId, await database.PlanVersionAsync(scene.PlanId), optionId, Cancel));
+        }
+        finally
+        {
+            await database.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
+                "DROP TRIGGER refuse_reshuffle_touchpoint ON touchpoints; DROP FUNCTION refuse_reshuffle_touchpoint();", Cancel));
+        }
+
+        Assert.Equal(before, await SnapshotAsync(scene, other));
         Assert.Null((await database.LoadPlanAsync(scene.PlanId)).ChosenOption);
+        Assert.Empty(await ReshuffleTouchpointsAsync(other.DealId));
     }
 
     /// <summary>A delivery of <paramref name="owner"/> with one milestone planned in <paramref name="plannedInDays"/>; slack = need - planned.</summary>
