@@ -5,11 +5,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CommitmentTracker.Web.Features.Alerts;
 
-/// <summary>An alert as the bell lists it, with what the link to its deal needs.</summary>
+/// <summary>An alert as the bell lists it, with what its links need.</summary>
 public sealed record AlertRow(
-    Guid Id, Guid DealId, string DealTitle, RiskLevel Level, string Title, string Reasons, DateTimeOffset DetectedAt, bool IsRead)
+    Guid Id, Guid DealId, string DealTitle, RiskLevel Level, string Title, string Reasons, DateTimeOffset DetectedAt, bool IsRead,
+    Guid? RecoveryPlanId = null)
 {
     public string DealLink => $"deals/{DealId}";
+
+    /// <summary>Where the alert leads: the promise's open recovery plan (what to do now), else its deal.</summary>
+    public string Link => RecoveryPlanId is { } planId ? $"recovery/{planId}" : DealLink;
 }
 
 /// <summary>The in-app side of alerts: a user's own alerts, their unread count, and marking them read. Nobody sees another's.</summary>
@@ -37,7 +41,8 @@ public sealed class AlertsService(IDbContextFactory<AppDbContext> dbFactory, Tim
             join d in db.Deals on a.DealId equals d.Id into deals
             from d in deals.DefaultIfEmpty()
             orderby a.DetectedAt descending, a.Id
-            select new AlertRow(a.Id, a.DealId, d == null ? "" : d.Title, a.Level, a.Title, a.Reasons, a.DetectedAt, a.ReadAt != null))
+            select new AlertRow(a.Id, a.DealId, d == null ? "" : d.Title, a.Level, a.Title, a.Reasons, a.DetectedAt, a.ReadAt != null,
+                db.RecoveryPlans.Where(p => p.CommitmentId == a.CommitmentId && p.ResolvedAt == null).Select(p => (Guid?)p.Id).FirstOrDefault()))
             .Take(Math.Clamp(take, 1, MaxTake))
             .ToListAsync(cancellationToken);
     }

@@ -2,6 +2,7 @@ using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Features.Alerts;
 using CommitmentTracker.Web.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
+using CommitmentTracker.Web.Tests.Features.Recovery;
 using static CommitmentTracker.Web.Tests.Infrastructure.TestDeals;
 
 namespace CommitmentTracker.Web.Tests.Features.Alerts;
@@ -28,6 +29,20 @@ public sealed class AlertsServiceTests(TestDatabase database) : IClassFixture<Te
         Assert.Equal($"deals/{scene.Deal.Id}", list[0].DealLink);
         Assert.Equal(2, await _alerts.UnreadCountAsync(scene.Rep, Cancel));
         Assert.Equal([managers.Id], (await _alerts.ListAsync(scene.Manager, 20, Cancel)).Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task An_alert_leads_to_the_promises_open_recovery_plan_and_to_the_deal_when_there_is_none()
+    {
+        var scene = await database.CreateAtRiskSceneAsync();
+        var withoutPlan = await database.CreateSceneAsync();
+        await database.InsertAlertAsync(withoutPlan, withoutPlan.Rep);
+
+        var alert = Assert.Single(await _alerts.ListAsync(scene.Rep, 20, Cancel));
+        var plain = Assert.Single(await _alerts.ListAsync(withoutPlan.Rep, 20, Cancel));
+
+        Assert.Equal($"recovery/{scene.PlanId}", alert.Link);
+        Assert.Equal($"deals/{withoutPlan.Deal.Id}", plain.Link);
     }
 
     [Fact]
