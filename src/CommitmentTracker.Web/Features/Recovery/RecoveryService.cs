@@ -320,6 +320,15 @@ public sealed class RecoveryService(
         }, cancellationToken);
     }
 
+    /// <summary>Records on the contact that they allow us to speak to their manager (asked during the recovery); audited with the account.</summary>
+    public Task RecordContactPermissionAsync(Actor actor, Guid planId, uint version, Guid contactId, CancellationToken cancellationToken = default) =>
+        WorkAsync(actor, planId, version, async w =>
+        {
+            var accountId = await w.Db.Deals.Where(d => d.Id == w.Plan.DealId).Select(d => d.AccountId).SingleAsync(cancellationToken);
+            var account = await w.Db.Accounts.Include(a => a.Contacts).SingleAsync(a => a.Id == accountId, cancellationToken);
+            account.Contact(contactId).SetPermissionToContactManager(true);
+        }, cancellationToken);
+
     public Task PresentSolutionAsync(Actor actor, Guid planId, uint version, bool accepted, CancellationToken cancellationToken = default) =>
         WorkAsync(actor, planId, version, w => w.Plan.PresentSolution(accepted, w.Now), cancellationToken);
 

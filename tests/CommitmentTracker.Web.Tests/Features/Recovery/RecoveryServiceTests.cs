@@ -189,6 +189,25 @@ public sealed class RecoveryServiceTests(TestDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task Permission_asked_during_the_recovery_is_recorded_on_the_contact_and_then_the_boss_may_be_contacted()
+    {
+        var account = Account.Create($"Account {Guid.NewGuid():N}", "Packaging", Now);
+        var hannah = account.AddContact("Hannah Berg", ContactRole.Buyer, "hannah@example.test", null, mayContactTheirManager: false);
+        await database.InsertAsync(account);
+        var scene = await database.CreateAtRiskSceneAsync(account: account);
+
+        await _recovery.RecordContactPermissionAsync(scene.Rep, scene.PlanId, await VersionAsync(scene), hannah.Id, Cancel);
+        await _recovery.ContactCustomersBossAsync(scene.Manager, scene.PlanId, await VersionAsync(scene),
+            new BossContactInput { PermissionFromContactId = hannah.Id, Note = "Explained the delay to her director." }, Cancel);
+
+        Assert.True(await database.QueryAsync(db => db.Contacts.Where(c => c.Id == hannah.Id).Select(c => c.MayContactTheirManager).SingleAsync(Cancel)));
+        Assert.NotNull((await database.LoadPlanAsync(scene.PlanId)).BossContactedAt);
+        var stranger = await database.CreateAsync(AppRoles.Rep, await database.CreateTeamAsync());
+        await Assert.ThrowsAsync<RecordNotFoundException>(async () =>
+            await _recovery.RecordContactPermissionAsync(stranger, scene.PlanId, await VersionAsync(scene), hannah.Id, Cancel));
+    }
+
+    [Fact]
     public async Task Apologising_is_recorded_only_after_a_solution_was_presented_and_accepted()
     {
         var scene = await database.CreateAtRiskSceneAsync();
