@@ -474,6 +474,31 @@ public sealed class RecoveryPlanTests
     }
 
     [Fact]
+    public void A_compensation_can_be_replaced_while_the_plan_is_open_and_a_larger_one_needs_approval_afresh()
+    {
+        var plan = Build.RecoveryPlan();
+        plan.Compensate("A training day", 1_000m, 300m, 800m, budget: 4_000m, Later);
+        Assert.True(plan.Step(RecoveryStepKind.Compensate).IsDone);
+
+        plan.Compensate("A free upgrade", 9_000m, 5_000m, 800m, budget: 4_000m, Later);
+
+        Assert.Equal("A free upgrade", plan.Compensation!.Item);
+        Assert.True(plan.CompensationAwaitsApproval);
+        Assert.False(plan.Step(RecoveryStepKind.Compensate).IsDone);
+    }
+
+    [Fact]
+    public void The_same_reshuffle_is_not_an_option_twice()
+    {
+        var plan = Build.RecoveryPlan();
+        var other = Guid.NewGuid();
+        plan.AddOption(RecoveryOptionKind.Reshuffle, "Take Acme's slot", Later, other);
+
+        Assert.Throws<DomainException>(() => plan.AddOption(RecoveryOptionKind.Reshuffle, "Take Acme's slot again", Later, other));
+        Assert.Single(plan.Options);
+    }
+
+    [Fact]
     public void A_plan_cannot_close_while_a_compensation_above_budget_waits_for_approval()
     {
         var plan = Build.RecoveryPlan();

@@ -26,6 +26,10 @@ public sealed class RecoveryPlanFlowTests(AppHost app, BrowserFixture browser)
         await Expect(page.Locator("h1")).ToHaveTextAsync("Recovery plans");
         await page.GetByTestId("plans-table").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = LatePromise }).ClickAsync();
         await Expect(page.GetByTestId("plan-title")).ToHaveTextAsync($"Recovery: {LatePromise}");
+        // 3. The manager first acknowledges the alert.
+        await Expect(page.GetByTestId("next-step")).ToContainTextAsync("Your next step: step 3, Alert the manager.");
+        await page.GetByTestId("acknowledge").ClickAsync();
+        await Expect(page.GetByTestId("acknowledged")).ToContainTextAsync("Acknowledged by Marco Mancini");
         await Expect(page.GetByTestId("next-step")).ToContainTextAsync("Next: step 1, Make room.");
 
         // 1. Make room: the milestones' forecast is proposed.
@@ -46,10 +50,6 @@ public sealed class RecoveryPlanFlowTests(AppHost app, BrowserFixture browser)
         await Expect(page.GetByTestId("step-Options")).ToHaveAttributeAsync("data-done", "true");
         // Re-planned and re-evaluated: the promise is no longer at risk.
         await Expect(page.GetByTestId("risk-chip").First).ToHaveAttributeAsync("data-level", new System.Text.RegularExpressions.Regex("^(OnTrack|Watch)$"));
-
-        // 3. The manager acknowledges the alert.
-        await page.GetByTestId("acknowledge").ClickAsync();
-        await Expect(page.GetByTestId("acknowledged")).ToContainTextAsync("Acknowledged by Marco Mancini");
 
         // 4. Tell the customer: logged as a call.
         await page.GetByTestId("tell-people").FillAsync("Carlos Mendes");

@@ -167,6 +167,8 @@ public sealed class RecoveryPlan
             throw new DomainException("Only a reshuffle option takes another promise.");
         if (reshuffleWithCommitmentId == CommitmentId)
             throw new DomainException("A promise cannot be reshuffled with itself.");
+        if (reshuffleWithCommitmentId is not null && _options.Any(o => o.ReshuffleWithCommitmentId == reshuffleWithCommitmentId))
+            throw new DomainException("A reshuffle with that promise is already an option.");
         var option = new RecoveryOption(Id, kind, text, reshuffleWithCommitmentId, now);
         _options.Add(option);
         return option;
@@ -275,13 +277,12 @@ public sealed class RecoveryPlan
 
     /// <summary>
     /// Records the compensation and returns warnings for the user. Within <paramref name="budget"/> (the customer
-    /// acquisition cost) it counts as done at once; above it, it waits for the manager's approval.
+    /// acquisition cost) it counts as done at once; above it, it waits for the manager's approval. Recording another
+    /// while the plan is open replaces it (a mistaken entry, or a better offer) and asks for approval afresh.
     /// </summary>
     public IReadOnlyList<string> Compensate(string item, decimal faceValue, decimal costToUs, decimal estimatedLoss, decimal budget, DateTimeOffset now)
     {
         EnsureOpen();
-        if (Step(RecoveryStepKind.Compensate).IsDone)
-            throw new DomainException("The compensation is already settled.");
         var what = Guard.Required(item, "Compensation item", FieldLengths.Title);
         if (faceValue <= 0)
             throw new DomainException("The face value of the compensation must be more than zero.");
@@ -298,7 +299,9 @@ public sealed class RecoveryPlan
         Compensation = compensation;
         CompensationApprovedBy = null;
         CompensationApprovedAt = null;
-        if (!compensation.ExceedsBudget)
+        if (compensation.ExceedsBudget)
+            Step(RecoveryStepKind.Compensate).MarkNotDone();
+        else
             Step(RecoveryStepKind.Compensate).MarkDone(now);
         return warnings;
     }

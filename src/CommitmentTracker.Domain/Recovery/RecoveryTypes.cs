@@ -85,6 +85,8 @@ public sealed class RecoveryStep
 
     internal void MarkDone(DateTimeOffset now) => DoneAt = now;
 
+    internal void MarkNotDone() => DoneAt = null;
+
     internal void MarkEscalated(string to, DateTimeOffset now)
     {
         EscalatedTo = to;

@@ -132,6 +132,7 @@ public sealed class RecoveryService(
             DaysNeeded = Reshuffle.DaysNeeded(promise, today),
             CanEdit = canEdit && !plan.IsClosed,
             CanManage = canEdit && !plan.IsClosed && actor.IsManager,
+            ActorId = actor.UserId,
             Now = clock.GetUtcNow(),
         };
     }
@@ -345,6 +346,26 @@ public sealed class RecoveryService(
         {
             var settings = await w.Db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord();
             warnings = w.Plan.Compensate(input.Item!, input.FaceValue!.Value, input.CostToUs!.Value, input.EstimatedLoss!.Value, settings.CompensationBudget, w.Now);
+            if (w.Plan.CompensationAwaitsApproval && !actor.IsManager)
+            {
+                // The manager approves above budget: tell them at once (bell and mail).
+                var approver = w.Plan.Step(RecoveryStepKind.Compensate).OwnerId;
+                var about = await (
+                    from c in w.Db.Commitments
+                    join d in w.Db.Deals on c.DealId equals d.Id
+                    where c.Id == w.Plan.CommitmentId
+                    select new { c.Description, c.RiskLevel, d.Title }).SingleAsync(cancellationToken);
+                w.Db.Alerts.Add(new Alerts.Alert
+                {
+                    CommitmentId = w.Plan.CommitmentId,
+                    DealId = w.Plan.DealId,
+                    RecipientId = approver,
+                    Level = about.RiskLevel,
+                    Title = Shorten($"Compensation above budget to approve: {about.Description} ({about.Title})"),
+                    Reasons = Shorten($"{actor.DisplayName} recorded \"{input.Item}\" costing us {input.CostToUs:N0}, above the budget of {settings.CompensationBudget:N0}. Approve it on the plan, or ask for a smaller one."),
+                    DetectedAt = w.Now,
+                });
+            }
         }, cancellationToken);
         return warnings;
     }
@@ -449,6 +470,9 @@ public sealed class RecoveryPlanView
     public required bool CanManage { get; init; }
 
     public required DateTimeOffset Now { get; init; }
+
+    /// <summary>Who is looking: the page speaks of "your" steps.</summary>
+    public string ActorId { get; init; } = "";
 
     public string NameOf(string? userId) => userId is not null && UserNames.TryGetValue(userId, out var name) ? name : "someone";
 

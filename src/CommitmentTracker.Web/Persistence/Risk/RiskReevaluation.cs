@@ -56,7 +56,7 @@ internal static class RiskReevaluation
         var managerId = trackedTeam is not null ? trackedTeam.ManagerId
             : teamId is null ? null : await db.Teams.Where(t => t.Id == teamId).Select(t => t.ManagerId).FirstOrDefaultAsync(cancellationToken);
         var recipients = new[] { commitment.OwnerId, ownerId, managerId }.OfType<string>().Distinct();
-        var reasons = string.Join(". ", commitment.RiskReasons.Select(r => r.Sentence)) + (commitment.RiskReasons.Count > 0 ? "." : "");
+        var reasons = string.Join(" ", commitment.RiskReasons.Select(r => r.Sentence.TrimEnd('.') + "."));
         foreach (var recipient in recipients)
         {
             db.Add(new Alert

@@ -242,6 +242,10 @@ public sealed class RecoveryServiceTests(TestDatabase database) : IClassFixture<
         Assert.Equal(new Compensation("A free upgrade to the fast gripper", 9_000m, 5_000m, 3_000m, Budget), waiting.Compensation);
         Assert.True(waiting.CompensationAwaitsApproval);
         Assert.Null(waiting.Step(RecoveryStepKind.Compensate).DoneAt);
+        // The manager hears of it at once.
+        var alerts = await database.QueryAsync(db => db.Alerts.AsNoTracking()
+            .Where(a => a.CommitmentId == scene.Promise.Id && a.Title.StartsWith("Compensation above budget")).ToListAsync(Cancel));
+        Assert.Equal(scene.Manager.UserId, Assert.Single(alerts).RecipientId);
         var version = await VersionAsync(scene);
         await Assert.ThrowsAsync<AccessDeniedException>(() => _recovery.ApproveCompensationAsync(scene.Rep, scene.PlanId, version, Cancel));
         Assert.True((await database.LoadPlanAsync(scene.PlanId)).CompensationAwaitsApproval);
