@@ -89,7 +89,8 @@ internal sealed class SampleData(int seed)
             var costToUs = _random.Next(200, 6_000);
             var faceValue = costToUs * (1.5m + (decimal)_random.NextDouble() * 2);
             plan.Compensate("Free preventive maintenance visit", faceValue, costToUs, faceValue / 2, budget, at = at.AddDays(_random.Next(1, 7)));
-            if (costToUs > budget && _random.Next(5) > 0)
+            // A plan closes only once a compensation above budget is approved.
+            if (costToUs > budget)
                 plan.ApproveCompensation(Manager, at = at.AddHours(_random.Next(1, 48)));
         }
 
