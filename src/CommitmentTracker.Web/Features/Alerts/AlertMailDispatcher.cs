@@ -111,6 +111,10 @@ public sealed class AlertMailDispatcher(
         var deals = await db.Deals.AsNoTracking().Where(d => dealIds.Contains(d.Id))
             .Select(d => new { d.Id, d.Title, Account = db.Accounts.Where(a => a.Id == d.AccountId).Select(a => a.Name).FirstOrDefault() })
             .ToDictionaryAsync(d => d.Id, cancellationToken);
+        // The mail leads to the promise's open recovery plan when there is one: what to do now.
+        var commitmentIds = claimed.Select(a => a.CommitmentId).Distinct().ToList();
+        var plans = await db.RecoveryPlans.AsNoTracking().Where(p => commitmentIds.Contains(p.CommitmentId) && p.ResolvedAt == null)
+            .Select(p => new { p.CommitmentId, p.Id }).ToDictionaryAsync(p => p.CommitmentId, p => p.Id, cancellationToken);
 
         MailSession? session = null;
         string? connectError = null;
@@ -140,7 +144,8 @@ public sealed class AlertMailDispatcher(
                 try
                 {
                     var deal = deals.GetValueOrDefault(alert.DealId);
-                    await session.SendAsync(AlertMails.Alert(options.Value, mail.From, recipient, alert, deal?.Title ?? "a deal", deal?.Account), cancellationToken);
+                    await session.SendAsync(AlertMails.Alert(options.Value, mail.From, recipient, alert, deal?.Title ?? "a deal", deal?.Account,
+                        plans.TryGetValue(alert.CommitmentId, out var planId) ? planId : null), cancellationToken);
                 }
                 catch (Exception ex) when (MailSender.IsDeliveryFailure(ex))
                 {

@@ -11,7 +11,7 @@ public sealed record MailRecipient(string Name, string Email);
 /// <summary>The words of the alert mail and the daily digest: plain text, short, with a link to act on.</summary>
 public static class AlertMails
 {
-    public static MimeMessage Alert(EmailOptions options, MailboxAddress from, MailRecipient to, Alert alert, string dealTitle, string? accountName)
+    public static MimeMessage Alert(EmailOptions options, MailboxAddress from, MailRecipient to, Alert alert, string dealTitle, string? accountName, Guid? recoveryPlanId = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(to);
@@ -25,7 +25,9 @@ public static class AlertMails
             .AppendLine(CultureInfo.InvariantCulture, $"Deal: {dealTitle}{(accountName is null ? "" : $", {accountName}")}")
             .AppendLine(CultureInfo.InvariantCulture, $"Detected: {alert.DetectedAt.UtcDateTime.ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture)} UTC")
             .AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"Open the deal: {options.DealLink(alert.DealId)}")
+            .AppendLine(recoveryPlanId is { } planId
+                ? $"Open the recovery plan (what to do now, step by step): {options.RecoveryPlanLink(planId)}"
+                : $"Open the deal: {options.DealLink(alert.DealId)}")
             .AppendLine()
             .AppendLine("Tell the customer early, with options: a problem they hear of from us first is one they forgive.")
             .AppendLine("You get this mail because you own the promise or the deal, or manage its rep.");

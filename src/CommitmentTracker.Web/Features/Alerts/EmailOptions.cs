@@ -41,4 +41,7 @@ public sealed class EmailOptions
 
     /// <summary>A link into the app, e.g. <c>DealLink(id)</c> for a deal's page.</summary>
     public string DealLink(Guid dealId) => $"{AppUrl.TrimEnd('/')}/deals/{dealId}";
+
+    /// <summary>A link to a recovery plan's guided page.</summary>
+    public string RecoveryPlanLink(Guid planId) => $"{AppUrl.TrimEnd('/')}/recovery/{planId}";
 }

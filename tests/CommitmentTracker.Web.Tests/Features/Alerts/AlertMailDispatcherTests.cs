@@ -1,4 +1,5 @@
 using CommitmentTracker.Web.Features.Alerts;
+using CommitmentTracker.Web.Tests.Features.Recovery;
 using CommitmentTracker.Web.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
@@ -33,6 +34,20 @@ public sealed class AlertMailDispatcherTests(TestDatabase database) : IClassFixt
         Assert.Contains("Why: Install forecast 12 Mar is 5 days past the promised 7 Mar", mail.Body, StringComparison.Ordinal);
         Assert.Contains($"Deal: {scene.Deal.Title}", mail.Body, StringComparison.Ordinal);
         Assert.Contains($"Open the deal: {TestAlerts.AppUrl}/deals/{scene.Deal.Id}", mail.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_mail_of_a_promise_with_an_open_recovery_plan_leads_to_the_plan()
+    {
+        await using var sink = SmtpSink.Start();
+        var scene = await database.CreateAtRiskSceneAsync();
+        var managerEmail = await database.EmailOfAsync(scene.Manager);
+
+        await database.Dispatcher(TestAlerts.Smtp(sink.Port), new FakeTimeProvider(Now.AddSeconds(2))).DispatchOnceAsync(Cancel);
+
+        var mail = Assert.Single(sink.To(managerEmail));
+        Assert.Contains($"Open the recovery plan (what to do now, step by step): {TestAlerts.AppUrl}/recovery/{scene.PlanId}", mail.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Open the deal:", mail.Body, StringComparison.Ordinal);
     }
 
     [Fact]
