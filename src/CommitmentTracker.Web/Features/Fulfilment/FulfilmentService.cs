@@ -116,8 +116,8 @@ public sealed class FulfilmentService(
         {
             ("deal", false) => rows.OrderBy(r => r.DealTitle),
             ("deal", true) => rows.OrderByDescending(r => r.DealTitle),
-            ("status", false) => rows.OrderBy(r => r.Status),
-            ("status", true) => rows.OrderByDescending(r => r.Status),
+            ("status", false) => rows.OrderBy(StatusOrder),
+            ("status", true) => rows.OrderByDescending(StatusOrder),
             ("promised", false) => rows.OrderBy(r => r.PromisedDate),
             ("promised", true) => rows.OrderByDescending(r => r.PromisedDate),
             ("planned", true) => rows.OrderByDescending(r => r.ForecastDate ?? r.PlannedDate),
@@ -141,6 +141,11 @@ public sealed class FulfilmentService(
 
     /// <summary>Service staff work the queue; admins read everything.</summary>
     private static bool MayReadQueue(Actor actor) => actor.IsService || actor.IsAdmin;
+
+    /// <summary>Statuses are stored by name: sort them in their lifecycle order, not alphabetically.</summary>
+    private static readonly System.Linq.Expressions.Expression<Func<QueueRow, int>> StatusOrder = r =>
+        r.Status == MilestoneStatus.NotStarted ? 0 : r.Status == MilestoneStatus.InProgress ? 1
+        : r.Status == MilestoneStatus.Blocked ? 2 : r.Status == MilestoneStatus.Done ? 3 : 4;
 
     private IQueryable<QueueRow> Filter(IQueryable<QueueRow> rows, Actor actor, QueueTab tab)
     {

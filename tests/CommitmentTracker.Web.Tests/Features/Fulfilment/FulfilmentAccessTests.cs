@@ -184,6 +184,24 @@ public sealed class FulfilmentAccessTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task Sorting_the_queue_by_status_follows_the_lifecycle_not_the_alphabet()
+    {
+        var rep = await RepAsync();
+        var service = await database.CreateAsync(AppRoles.Service, department: Department.Fulfilment);
+        var key = Key();
+        var promise = await database.CreatePlannedPromiseAsync(rep,
+            [new("Blocked step", service.UserId, 3), new("Started step", service.UserId, 4), new("Waiting step", service.UserId, 5)], dealTitle: key);
+        await Fulfilment.UpdateAsync(service, await database.RefAsync(promise.Milestone(1)), Blocked("Site not ready"), Cancel);
+        await Fulfilment.UpdateAsync(service, await database.RefAsync(promise.Milestone(2)), InProgress(), Cancel);
+
+        var ascending = await Fulfilment.QueueAsync(service, QueueTab.AssignedToMe, key, new PageRequest(SortBy: "status"), Cancel);
+        var descending = await Fulfilment.QueueAsync(service, QueueTab.AssignedToMe, key, new PageRequest(SortBy: "status", Descending: true), Cancel);
+
+        Assert.Equal(["Waiting step", "Started step", "Blocked step"], ascending.Items.Select(r => r.Milestone));
+        Assert.Equal(["Blocked step", "Started step", "Waiting step"], descending.Items.Select(r => r.Milestone));
+    }
+
+    [Fact]
     public async Task A_queue_row_carries_the_version_to_update_the_milestone_with()
     {
         var rep = await RepAsync();
