@@ -499,6 +499,25 @@ public sealed class RecoveryPlanTests
     }
 
     [Fact]
+    public void The_next_step_for_a_manager_is_the_acknowledgement_then_the_playbook_order_and_for_a_rep_their_own_first_open_step()
+    {
+        var plan = Build.RecoveryPlan();
+
+        Assert.Equal(RecoveryStepKind.AlertManager, plan.NextStepFor(Build.Manager, isManager: true)?.Kind);
+        Assert.Equal(RecoveryStepKind.MakeRoom, plan.NextStepFor(Build.Rep, isManager: false)?.Kind);
+
+        plan.AcknowledgeByManager(Build.Manager, Later);
+        plan.RecordMakeRoom(Build.Day(10), Build.Day(12), Later);
+        var option = plan.AddOption(RecoveryOptionKind.LoanOrDemoUnit, "Lend the demo cell", Later);
+        plan.ChooseOption(option.Id, Later);
+        plan.TellCustomer(Guid.NewGuid(), Later);
+
+        Assert.Equal(RecoveryStepKind.Comfort, plan.NextStepFor(Build.Manager, isManager: true)?.Kind);
+        Assert.Equal(RecoveryStepKind.Apologise, plan.NextStepFor(Build.Rep, isManager: false)?.Kind);
+        Assert.Null(plan.NextStepFor("someone-else", isManager: false));
+    }
+
+    [Fact]
     public void A_plan_cannot_close_while_a_compensation_above_budget_waits_for_approval()
     {
         var plan = Build.RecoveryPlan();

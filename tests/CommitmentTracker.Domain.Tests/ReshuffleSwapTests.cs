@@ -44,6 +44,15 @@ public sealed class ReshuffleSwapTests
     }
 
     [Fact]
+    public void After_taking_the_days_the_forecast_moves_earlier_but_never_before_today()
+    {
+        var (_, promise) = Delivery(forecastOffset: 25, promised: 20);
+
+        Assert.Equal(Build.Day(20), Reshuffle.ForecastAfter(promise, 5, Build.Today));
+        Assert.Equal(Build.Today, Reshuffle.ForecastAfter(promise, 40, Build.Today));
+    }
+
+    [Fact]
     public void A_blocked_promise_is_not_helped_by_a_reshuffle()
     {
         var (_, ours) = Delivery(forecastOffset: 25, promised: 20);

@@ -86,6 +86,20 @@ public sealed class RecoveryPlan
     public RecoveryStep? NextStep => _steps.OrderBy(s => s.Position).FirstOrDefault(s => !s.IsDone);
 
     /// <summary>
+    /// The step a user should work next: a manager acknowledges the alert first, then works the open steps in playbook
+    /// order; anyone else gets the first open step they own. Null when there is none (or the plan is closed).
+    /// </summary>
+    public RecoveryStep? NextStepFor(string userId, bool isManager)
+    {
+        if (IsClosed)
+            return null;
+        var open = _steps.OrderBy(s => s.Position).Where(s => !s.IsDone).ToList();
+        return isManager
+            ? open.FirstOrDefault(s => s.Kind == RecoveryStepKind.AlertManager) ?? open.FirstOrDefault()
+            : open.FirstOrDefault(s => s.OwnerId == userId);
+    }
+
+    /// <summary>
     /// Opens a plan for a promise of ours at <paramref name="level"/> (AtRisk or Late), detected at
     /// <paramref name="detectedAt"/>. The manager is alerted now; the step is done when they acknowledge. Opened by hand
     /// (<paramref name="openedBy"/> given), a plan may start at any level: the rep may know before the milestones say so.
@@ -291,7 +305,7 @@ public sealed class RecoveryPlan
 
         var compensation = new Compensation(what, faceValue, costToUs, estimatedLoss, budget);
         var warnings = new List<string>();
-        if (faceValue <= estimatedLoss)
+        if (CompensationBudget.FallsShortOfLoss(faceValue, estimatedLoss))
             warnings.Add($"The face value {faceValue:0.##} does not exceed the customer's estimated loss {estimatedLoss:0.##}: compensate beyond the loss.");
         if (compensation.ExceedsBudget)
             warnings.Add($"The cost to us {costToUs:0.##} is above the budget {budget:0.##} (customer acquisition cost): the manager must approve it.");

@@ -130,7 +130,9 @@ public sealed record Compensation(string Item, decimal FaceValue, decimal CostTo
     /// <summary>Share of the face value that is not a cost to us (1 = free to us, 0 = costs what it is worth).</summary>
     public decimal MarginRatio => CompensationBudget.MarginRatio(FaceValue, CostToUs);
 
-    public bool ExceedsBudget => CostToUs > Budget;
+    public bool ExceedsBudget => CompensationBudget.NeedsApproval(CostToUs, Budget);
+
+    public bool FallsShortOfLoss => CompensationBudget.FallsShortOfLoss(FaceValue, EstimatedLoss);
 }
 
 /// <summary>The guideline budget and the margin helper for compensation.</summary>
@@ -145,6 +147,12 @@ public static class CompensationBudget
             throw new DomainException("The number of new customers must be at least 1 to work out the compensation budget.");
         return decimal.Round(marketingSpend / newCustomers, 2);
     }
+
+    /// <summary>Compensation worth no more than the customer's loss only settles; the playbook asks to go beyond it.</summary>
+    public static bool FallsShortOfLoss(decimal faceValue, decimal estimatedLoss) => faceValue <= estimatedLoss;
+
+    /// <summary>Costing us more than the budget, the compensation needs the manager's approval.</summary>
+    public static bool NeedsApproval(decimal costToUs, decimal budget) => costToUs > budget;
 
     /// <summary>(face value − cost to us) / face value; prefer items with a high ratio: worth much to them, cheap for us.</summary>
     public static decimal MarginRatio(decimal faceValue, decimal costToUs) =>

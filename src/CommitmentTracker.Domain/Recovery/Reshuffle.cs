@@ -22,6 +22,14 @@ public static class Reshuffle
         return Math.Max(1, forecast.DayNumber - target.DayNumber);
     }
 
+    /// <summary>When the promise is expected once it took <paramref name="days"/> (never before today).</summary>
+    public static DateOnly ForecastAfter(Commitment commitment, int days, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(commitment);
+        var after = (commitment.Forecast ?? commitment.PromisedDate).AddDays(-days);
+        return after < today ? today : after;
+    }
+
     /// <summary>Why a reshuffle cannot help this promise, or null when it can: days from elsewhere do not remove a blocker.</summary>
     public static string? WhyItCannotHelp(Commitment commitment)
     {

@@ -84,10 +84,9 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeP
             orderby p.DetectedAt
             select new { Plan = p, c.Description, d.Title, AccountName = a.Name })
             .AsSplitQuery().Take(MaxRows).ToListAsync(cancellationToken);
-        // Per plan, the first step not done that is the actor's (a manager: anyone's on the team).
+        // Per plan, the step the actor should work next (a manager: the team's plans).
         var waiting = plans
-            .Select(p => (p.Plan, p.Description, p.Title, p.AccountName,
-                Step: p.Plan.Steps.OrderBy(s => s.Position).FirstOrDefault(s => !s.IsDone && (actor.IsManager || s.OwnerId == actor.UserId))))
+            .Select(p => (p.Plan, p.Description, p.Title, p.AccountName, Step: p.Plan.NextStepFor(actor.UserId, actor.IsManager)))
             .Where(p => p.Step is not null).ToList();
         var ownerIds = waiting.Select(p => p.Step!.OwnerId).Distinct().ToList();
         var owners = await db.Users.AsNoTracking().Where(u => ownerIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);

@@ -1,7 +1,6 @@
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Recovery;
-using CommitmentTracker.Web.Features.Alerts;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
@@ -39,30 +38,21 @@ public static class RecoveryEscalation
             orderby u.Email
             select u.Id).FirstOrDefaultAsync(cancellationToken);
         var escalated = 0;
+        var nextUp = new Dictionary<string, string?>(); // owner -> the manager above them, asked once per sweep
         foreach (var planId in planIds)
         {
             var plan = await db.RecoveryPlans.Include(p => p.Steps).SingleAsync(p => p.Id == planId, cancellationToken);
-            var promise = await (
-                from c in db.Commitments
-                join d in db.Deals on c.DealId equals d.Id
-                where c.Id == plan.CommitmentId
-                select new { c.Description, c.RiskLevel, d.Title }).SingleAsync(cancellationToken);
+            var promise = await RecoveryAlerts.PromiseAsync(db, plan.CommitmentId, cancellationToken);
             foreach (var step in plan.StepsToEscalate(now))
             {
-                var to = await NextManagerUpAsync(db, step.OwnerId, cancellationToken) ?? adminId;
+                if (!nextUp.TryGetValue(step.OwnerId, out var manager))
+                    nextUp[step.OwnerId] = manager = await NextManagerUpAsync(db, step.OwnerId, cancellationToken);
+                var to = manager ?? adminId;
                 if (to is null)
                     continue;
                 plan.MarkEscalated(step.Kind, to, now);
-                db.Alerts.Add(new Alert
-                {
-                    CommitmentId = plan.CommitmentId,
-                    DealId = plan.DealId,
-                    RecipientId = to,
-                    Level = promise.RiskLevel,
-                    Title = Shorten($"Overdue recovery step \"{RecoveryPlan.Label(step.Kind)}\": {promise.Description} ({promise.Title})"),
-                    Reasons = $"The step was due {step.DueAt:d MMM HH:mm} UTC and is not done. It is escalated to you as the next manager up.",
-                    DetectedAt = now,
-                });
+                RecoveryAlerts.Add(db, promise, to, $"Overdue recovery step \"{RecoveryPlan.Label(step.Kind)}\": {promise.Name}",
+                    $"The step was due {step.DueAt:d MMM HH:mm} UTC and is not done. It is escalated to you as the next manager up.", now);
                 escalated++;
             }
             try
@@ -82,12 +72,9 @@ public static class RecoveryEscalation
     /// <summary>The manager of the owner's team, unless the owner is that manager; null when there is none above them.</summary>
     private static async Task<string?> NextManagerUpAsync(AppDbContext db, string ownerId, CancellationToken cancellationToken)
     {
-        var managerId = await db.Users.Where(u => u.Id == ownerId)
-            .Join(db.Teams, u => u.TeamId, t => (Guid?)t.Id, (u, t) => t.ManagerId).FirstOrDefaultAsync(cancellationToken);
+        var managerId = await RecoveryAlerts.TeamManagerOfAsync(db, ownerId, cancellationToken);
         if (managerId is null || managerId == ownerId)
             return null;
         return await db.Users.AnyAsync(u => u.Id == managerId && u.IsActive, cancellationToken) ? managerId : null;
     }
-
-    private static string Shorten(string text) => text.Length <= 500 ? text : text[..499] + "…";
 }

@@ -178,8 +178,7 @@ public sealed class RecoveryService(
         if (await OpenPlanIdAsync(commitmentId, cancellationToken) is { } existing)
             return existing;
 
-        var managerId = await db.Users.Where(u => u.Id == deal.OwnerId)
-            .Join(db.Teams, u => u.TeamId, t => (Guid?)t.Id, (u, t) => t.ManagerId).FirstOrDefaultAsync(cancellationToken);
+        var managerId = await RecoveryAlerts.TeamManagerOfAsync(db, deal.OwnerId, cancellationToken);
         var settings = await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord();
         // The problem was detected when the promise reached its level, if it is at risk already; otherwise now.
         var detectedAt = promise.RiskLevel is RiskLevel.AtRisk or RiskLevel.Late && promise.RiskSince is { } since && since <= now ? since : now;
@@ -188,16 +187,9 @@ public sealed class RecoveryService(
         db.RecoveryPlans.Add(plan);
         if (managerId is not null && managerId != actor.UserId)
         {
-            db.Alerts.Add(new Alerts.Alert
-            {
-                CommitmentId = promise.Id,
-                DealId = deal.Id,
-                RecipientId = managerId,
-                Level = promise.RiskLevel,
-                Title = Shorten($"Recovery plan opened by {actor.DisplayName}: {promise.Description} ({deal.Title})"),
-                Reasons = "The rep expects this promise cannot be kept as it stands and opened a recovery plan. Acknowledge it on the plan.",
-                DetectedAt = now,
-            });
+            var alerted = new AlertedPromise(promise.Id, deal.Id, promise.Description, promise.RiskLevel, deal.Title);
+            RecoveryAlerts.Add(db, alerted, managerId, $"Recovery plan opened by {actor.DisplayName}: {alerted.Name}",
+                "The rep expects this promise cannot be kept as it stands and opened a recovery plan. Acknowledge it on the plan.", now);
         }
         try
         {
@@ -349,22 +341,11 @@ public sealed class RecoveryService(
             if (w.Plan.CompensationAwaitsApproval && !actor.IsManager)
             {
                 // The manager approves above budget: tell them at once (bell and mail).
-                var approver = w.Plan.Step(RecoveryStepKind.Compensate).OwnerId;
-                var about = await (
-                    from c in w.Db.Commitments
-                    join d in w.Db.Deals on c.DealId equals d.Id
-                    where c.Id == w.Plan.CommitmentId
-                    select new { c.Description, c.RiskLevel, d.Title }).SingleAsync(cancellationToken);
-                w.Db.Alerts.Add(new Alerts.Alert
-                {
-                    CommitmentId = w.Plan.CommitmentId,
-                    DealId = w.Plan.DealId,
-                    RecipientId = approver,
-                    Level = about.RiskLevel,
-                    Title = Shorten($"Compensation above budget to approve: {about.Description} ({about.Title})"),
-                    Reasons = Shorten($"{actor.DisplayName} recorded \"{input.Item}\" costing us {input.CostToUs:N0}, above the budget of {settings.CompensationBudget:N0}. Approve it on the plan, or ask for a smaller one."),
-                    DetectedAt = w.Now,
-                });
+                var about = await RecoveryAlerts.PromiseAsync(w.Db, w.Plan.CommitmentId, cancellationToken);
+                RecoveryAlerts.Add(w.Db, about, w.Plan.Step(RecoveryStepKind.Compensate).OwnerId,
+                    $"Compensation above budget to approve: {about.Name}",
+                    $"{actor.DisplayName} recorded \"{input.Item}\" costing us {input.CostToUs:N0}, above the budget of {settings.CompensationBudget:N0}. Approve it on the plan, or ask for a smaller one.",
+                    w.Now);
             }
         }, cancellationToken);
         return warnings;
@@ -427,8 +408,6 @@ public sealed class RecoveryService(
         var wanted = ids.Where(i => !string.IsNullOrEmpty(i)).Distinct().ToList();
         return await db.Users.AsNoTracking().Where(u => wanted.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
     }
-
-    private static string Shorten(string text) => text.Length <= FieldLengths.Text ? text : text[..(FieldLengths.Text - 1)] + "…";
 
     private static string Name(IReadOnlyDictionary<string, string> names, string id) => names.TryGetValue(id, out var name) ? name : "someone";
 }
