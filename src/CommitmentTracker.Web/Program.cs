@@ -50,7 +50,7 @@ try
         .SetApplicationName("CommitmentTracker")
         .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(builder.Configuration["DataProtection:KeysDirectory"] ?? ".data/keys")));
     builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddFeatures();
+    builder.Services.AddFeatures(builder.Configuration);
     builder.Services.Configure<CommitmentTracker.Web.Features.Alerts.EmailOptions>(builder.Configuration.GetSection(CommitmentTracker.Web.Features.Alerts.EmailOptions.Section));
     builder.Services.Configure<CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions>(builder.Configuration.GetSection(CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions.Section));
 

@@ -1,5 +1,5 @@
 using CommitmentTracker.Domain.Commitments;
-using CommitmentTracker.Domain.Risks;
+using CommitmentTracker.Domain.Risk;
 
 namespace CommitmentTracker.Domain.Tests;
 

@@ -3,9 +3,10 @@ using CommitmentTracker.Domain.Risk;
 namespace CommitmentTracker.Domain.Commitments;
 
 /// <summary>A promise: ours to the customer, or the customer's to us. Status follows its milestones.</summary>
-public sealed class Commitment
+public sealed class Commitment : IHasDomainEvents
 {
     private readonly List<Milestone> _milestones = [];
+    private readonly List<IDomainEvent> _domainEvents = [];
     private readonly List<PromisedDateChange> _dateHistory = [];
     private List<RiskReason> _riskReasons = [];
 
@@ -103,7 +104,18 @@ public sealed class Commitment
     /// <summary>When the promise reached its current risk level; null until first evaluated.</summary>
     public DateTimeOffset? RiskSince { get; private set; }
 
+    /// <summary>When the stored assessment (level or reasons) last changed; an evaluation that finds the same leaves the row alone.</summary>
     public DateTimeOffset? RiskEvaluatedAt { get; private set; }
+
+    /// <summary>
+    /// The first day on which time alone could change the assessment (a date passing, a milestone going stale); the
+    /// periodic sweep looks only at promises whose day has come. Null when time cannot change it (closed, or the customer's).
+    /// </summary>
+    public DateOnly? RiskReviewOn { get; private set; }
+
+    public IReadOnlyList<IDomainEvent> DomainEvents => _domainEvents;
+
+    public void ClearDomainEvents() => _domainEvents.Clear();
 
     public bool IsClosed => Status is CommitmentStatus.Kept or CommitmentStatus.KeptLate or CommitmentStatus.Waived;
 
@@ -317,17 +329,26 @@ public sealed class Commitment
         RefreshStatus(today);
     }
 
-    /// <summary>Stores a risk assessment; the level keeps its start time while it stays the same.</summary>
-    public RiskChange ApplyRisk(RiskAssessment assessment, DateTimeOffset now)
+    /// <summary>
+    /// Stores a risk assessment; the level keeps its start time while it stays the same. An assessment equal to the stored
+    /// one changes nothing (no new row version for pages left open). A rise into AtRisk or Late is recorded as
+    /// <see cref="PromiseRose"/>. <paramref name="reviewOn"/> is when time alone could change it next.
+    /// </summary>
+    public RiskChange ApplyRisk(RiskAssessment assessment, DateTimeOffset now, DateOnly? reviewOn = null)
     {
         ArgumentNullException.ThrowIfNull(assessment);
         Guard.Defined(assessment.Level, "Risk level");
         var change = RiskChange.Between(RiskLevel, assessment.Level);
+        RiskReviewOn = reviewOn;
+        if (!change.LevelChanged && RiskSince is not null && _riskReasons.SequenceEqual(assessment.Reasons))
+            return change;
         if (change.LevelChanged || RiskSince is null)
             RiskSince = now;
         RiskLevel = assessment.Level;
         _riskReasons = [.. assessment.Reasons];
         RiskEvaluatedAt = now;
+        if (change.RoseToAlertLevel)
+            _domainEvents.Add(new PromiseRose(Id, DealId, OwnerId, Description, change.OldLevel, change.NewLevel, _riskReasons, now));
         return change;
     }
 

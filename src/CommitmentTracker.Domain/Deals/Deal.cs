@@ -1,6 +1,6 @@
 using CommitmentTracker.Domain.Checklists;
 using CommitmentTracker.Domain.Commitments;
-using CommitmentTracker.Domain.Risks;
+using CommitmentTracker.Domain.Risk;
 
 namespace CommitmentTracker.Domain.Deals;
 

@@ -115,6 +115,43 @@ public static class RiskEvaluator
         bool IsNear(DateOnly forecast) => promised.DayNumber - forecast.DayNumber is var room && room >= 0 && room <= settings.WatchWithinDays;
     }
 
+    /// <summary>
+    /// The first day after <paramref name="now"/> on which time alone could change <paramref name="assessment"/>: tomorrow
+    /// when a reason counts days (late, overdue, behind plan, stale, behind schedule), else the next date one of the rules
+    /// looks at is passed. Null when no date can change it (closed promises, the customer's own, nothing ahead).
+    /// </summary>
+    public static DateOnly? ReviewOn(Commitment commitment, IEnumerable<Commitment> customerCommitments, RiskSettings settings, RiskAssessment assessment, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(commitment);
+        ArgumentNullException.ThrowIfNull(customerCommitments);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(assessment);
+        if (commitment.Direction != CommitmentDirection.Ours || !IsOpen(commitment))
+            return null;
+        var today = DayOf(now);
+        var tomorrow = today.AddDays(1);
+        if (assessment.Reasons.Any(r => r.Rule is RiskRule.Late or RiskRule.CustomerOverdue or RiskRule.MilestoneBehindPlan or RiskRule.Stale or RiskRule.BehindSchedule))
+            return tomorrow;
+
+        // Each rule's condition starts on the day after a date it compares with "today".
+        var unfinished = commitment.Milestones.Where(m => !m.IsFinished).ToList();
+        var candidates = new List<DateOnly> { commitment.PromisedDate.AddDays(1) };
+        candidates.AddRange(unfinished.Select(m => m.PlannedDate.AddDays(1)));
+        candidates.AddRange(unfinished.Where(m => m.Status == MilestoneStatus.InProgress)
+            .Select(m => DayOf(m.LastUpdatedAt ?? commitment.CreatedAt).AddDays(settings.StaleAfterDays)));
+        candidates.AddRange(customerCommitments
+            .Where(c => c.Direction == CommitmentDirection.Theirs && c.DealId == commitment.DealId && IsOpen(c))
+            .Select(c => c.PromisedDate.AddDays(1)));
+        if (commitment.Milestones.Count > 0)
+        {
+            var start = DayOf(commitment.CreatedAt);
+            var total = commitment.PromisedDate.DayNumber - start.DayNumber;
+            candidates.Add(total <= 0 ? start : start.AddDays((int)Math.Ceiling(settings.ScheduleElapsedShare * total)));
+        }
+        var ahead = candidates.Where(d => d > today).ToList();
+        return ahead.Count == 0 ? null : ahead.Min();
+    }
+
     /// <summary>Most of the time to the promised date has passed but too few milestones are finished.</summary>
     private static RiskReason? BehindSchedule(Commitment commitment, RiskSettings settings, DateOnly today)
     {

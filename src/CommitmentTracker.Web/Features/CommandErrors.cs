@@ -1,12 +1,6 @@
 namespace CommitmentTracker.Web.Features;
 
 /// <summary>
-/// Someone else saved the same record since the user opened it. The message says who changed what,
-/// so the user can re-apply their change knowingly instead of silently overwriting it.
-/// </summary>
-public sealed class ConcurrencyConflictException(string message) : Exception(message);
-
-/// <summary>
 /// The record does not exist or the user may not see it; both look the same from outside,
 /// so asking for another team's record by its id reveals nothing.
 /// </summary>

@@ -1,4 +1,5 @@
 using CommitmentTracker.Web.Security;
+using CommitmentTracker.Web.Features.Risk;
 using FluentValidation;
 
 namespace CommitmentTracker.Web.Features;
@@ -6,9 +7,10 @@ namespace CommitmentTracker.Web.Features;
 /// <summary>Registers the feature services, one per capability.</summary>
 public static class FeatureServiceCollectionExtensions
 {
-    public static IServiceCollection AddFeatures(this IServiceCollection services)
+    public static IServiceCollection AddFeatures(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<ActorAccessor>();
+        services.AddRisk(configuration);
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddScoped<Deals.DealsService>();
         services.AddScoped<Fulfilment.FulfilmentService>();

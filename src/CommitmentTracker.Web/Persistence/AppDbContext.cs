@@ -4,7 +4,7 @@ using CommitmentTracker.Domain.Checklists;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Communications;
 using CommitmentTracker.Domain.Deals;
-using CommitmentTracker.Domain.Risks;
+using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Domain.Teams;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -36,10 +36,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<LeadTime> LeadTimes => Set<LeadTime>();
     public DbSet<MilestoneTemplate> MilestoneTemplates => Set<MilestoneTemplate>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
-    public DbSet<Risk.RiskSettingsRecord> RiskSettings => Set<Risk.RiskSettingsRecord>();
-    public DbSet<Features.Alerts.Alert> Alerts => Set<Features.Alerts.Alert>();
-    public DbSet<Features.Alerts.DailyDigest> DailyDigests => Set<Features.Alerts.DailyDigest>();
+    public DbSet<RiskSettingsRecord> RiskSettings => Set<RiskSettingsRecord>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<DailyDigest> DailyDigests => Set<DailyDigest>();
     public DbSet<CommitmentTracker.Domain.Recovery.RecoveryPlan> RecoveryPlans => Set<CommitmentTracker.Domain.Recovery.RecoveryPlan>();
+
+    /// <summary>The deals the save in progress touches, announced once it is stored.</summary>
+    internal List<Guid> ChangedDeals { get; set; } = [];
 
     /// <summary>Who the changes saved by this context are made by; recorded in the audit trail.</summary>
     public string ChangedBy { get; set; } = "system";
@@ -48,7 +51,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DateTimeOffset? ChangedAt { get; set; }
 
     /// <summary>The time stamped on this save, at PostgreSQL's microsecond precision so a re-read value compares equal.</summary>
-    private DateTimeOffset SaveTime
+    internal DateTimeOffset SaveTime
     {
         get
         {
@@ -79,7 +82,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             audit.HasIndex(a => new { a.DealId, a.ChangedAt });
             audit.HasIndex(a => new { a.EntityId, a.ChangedAt });
         });
-        builder.Entity<Risk.RiskSettingsRecord>(settings =>
+        builder.Entity<RiskSettingsRecord>(settings =>
         {
             settings.ToTable("risk_settings");
             settings.Property(x => x.Id).ValueGeneratedNever();
@@ -90,7 +93,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             settings.Ignore(x => x.CompensationBudget);
             settings.Property<uint>(Version).IsRowVersion();
         });
-        builder.Entity<Features.Alerts.Alert>(alert =>
+        builder.Entity<Alert>(alert =>
         {
             alert.Property(a => a.Id).ValueGeneratedNever();
             alert.Property(a => a.RecipientId).HasMaxLength(FieldLengths.UserId);
@@ -109,73 +112,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         });
     }
 
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        await ReevaluateRiskAsync(cancellationToken);
-        var changedDeals = PrepareSave();
-        var rows = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        await NotifyAsync(changedDeals, cancellationToken);
-        return rows;
-    }
-
+    // What a save does besides storing (the audit trail, refusing edits of records, announcing changed deals, and what
+    // features add, such as re-evaluating risk) is done by save interceptors: see PersistenceServiceCollectionExtensions.Configure.
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
-
-    /// <summary>Promises of every deal this save touches are re-evaluated in the same transaction as the change.</summary>
-    private async Task ReevaluateRiskAsync(CancellationToken cancellationToken)
-    {
-        ChangeTracker.DetectChanges();
-        var commitmentDeals = ChangeTracker.Entries<Commitment>().ToDictionary(e => e.Entity.Id, e => e.Entity.DealId);
-        var dealIds = new HashSet<Guid>();
-        foreach (var entry in ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
-        {
-            var dealId = entry.Entity switch
-            {
-                Commitment c => c.DealId,
-                Milestone m => commitmentDeals.TryGetValue(m.CommitmentId, out var id) ? id : await Commitments.Where(c => c.Id == m.CommitmentId).Select(c => (Guid?)c.DealId).FirstOrDefaultAsync(cancellationToken),
-                PromisedDateChange h => commitmentDeals.TryGetValue(h.CommitmentId, out var id) ? id : null,
-                _ => (Guid?)null,
-            };
-            if (dealId is { } d)
-                dealIds.Add(d);
-        }
-        await Risk.RiskReevaluation.ApplyAsync(this, dealIds, SaveTime, cancellationToken);
-    }
-
-    /// <summary>
-    /// Refuses edits of append-only records and writes the audit trail into the same save (one transaction).
-    /// Returns the deals the save touches, to be announced once it committed.
-    /// </summary>
-    private List<Guid> PrepareSave()
-    {
-        RefuseChangesToRecords();
-        ChangeTracker.DetectChanges();
-        var audit = AuditTrail.Collect(ChangeTracker, ChangedBy, SaveTime);
-        AuditEntries.AddRange(audit);
-        var communications = ChangeTracker.Entries<CommunicationEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.DealId);
-        var plans = ChangeTracker.Entries<CommitmentTracker.Domain.Recovery.RecoveryPlan>()
-            .Where(e => e.State is EntityState.Added or EntityState.Modified).Select(e => e.Entity.DealId);
-        return audit.Select(a => a.DealId).OfType<Guid>().Concat(communications).Concat(plans).Distinct().ToList();
-    }
-
-    /// <summary>Tells every app instance which deals changed (PostgreSQL NOTIFY; delivered only when committed).</summary>
-    private async Task NotifyAsync(List<Guid> dealIds, CancellationToken cancellationToken)
-    {
-        if (dealIds.Count == 0)
-            return;
-        var payload = System.Text.Json.JsonSerializer.Serialize(dealIds);
-        await Database.ExecuteSqlAsync($"SELECT pg_notify({Changes.ChangeListener.Channel}, {payload})", cancellationToken);
-    }
-
-    /// <summary>The communication log and histories are append-only: what was said is a record the company stands behind.</summary>
-    private void RefuseChangesToRecords()
-    {
-        var changed = ChangeTracker.Entries()
-            .Where(e => e.State is EntityState.Modified or EntityState.Deleted)
-            .FirstOrDefault(e => e.Entity is CommunicationEntry or MilestoneUpdate or PromisedDateChange or DealStageChange or AuditEntry);
-        if (changed is not null)
-            throw new InvalidOperationException($"{changed.Entity.GetType().Name} records are append-only; write a new entry instead.");
-    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CommitmentTracker.Web.Features;
 using Microsoft.EntityFrameworkCore;
 
 namespace CommitmentTracker.Web.Persistence;

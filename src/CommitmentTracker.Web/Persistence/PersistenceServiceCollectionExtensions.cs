@@ -1,5 +1,6 @@
 using CommitmentTracker.Web.Persistence.Seeding;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace CommitmentTracker.Web.Persistence;
 
@@ -12,7 +13,8 @@ public static class PersistenceServiceCollectionExtensions
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException("No database configured: set ConnectionStrings__Default, or let the app start its embedded PostgreSQL.");
 
-        services.AddDbContextFactory<AppDbContext>(options => Configure(options, connectionString));
+        // Features add to what a save does by registering save interceptors (risk re-evaluation, for one).
+        services.AddDbContextFactory<AppDbContext>((sp, options) => Configure(options, connectionString, sp.GetServices<ISaveChangesInterceptor>()));
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.Configure<DemoDataOptions>(configuration.GetSection(DemoDataOptions.Section));
         services.AddScoped<ReferenceDataSeeder>();
@@ -20,14 +22,16 @@ public static class PersistenceServiceCollectionExtensions
         services.AddHostedService<DatabaseMigrator>();
         services.AddSingleton<Changes.ChangeFeed>();
         services.AddHostedService<Changes.ChangeListener>();
-        services.Configure<Risk.RiskSweepOptions>(configuration.GetSection(Risk.RiskSweepOptions.Section));
-        services.AddSingleton<Risk.RiskSweep>();
-        services.AddHostedService(sp => sp.GetRequiredService<Risk.RiskSweep>());
         return services;
     }
 
-    public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
+    /// <summary>
+    /// The one way a context is configured. <paramref name="saveInterceptors"/> (from the features) run first, in order;
+    /// the record keeping (append-only records, audit trail, change notification) runs last, so it sees what they added.
+    /// </summary>
+    public static void Configure(DbContextOptionsBuilder options, string connectionString, IEnumerable<ISaveChangesInterceptor>? saveInterceptors = null) =>
         options
             .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 5).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
-            .UseSnakeCaseNamingConvention();
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors([.. saveInterceptors ?? [], RecordKeepingInterceptor.Instance]);
 }

@@ -1,7 +1,9 @@
+using CommitmentTracker.Web.Features.Risk;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Persistence.Seeding;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -18,6 +20,9 @@ public sealed class TestDatabase(PostgresServer server) : IAsyncLifetime, IDbCon
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>What the app's features add to every save (as <c>AddFeatures</c> registers them): risk re-evaluation.</summary>
+    public static IReadOnlyList<ISaveChangesInterceptor> SaveInterceptors { get; } = [new RiskSaveInterceptor()];
+
     public IServiceProvider Services => _services ?? throw new InvalidOperationException("The database is not ready yet.");
 
     public async ValueTask InitializeAsync()
@@ -29,7 +34,7 @@ public sealed class TestDatabase(PostgresServer server) : IAsyncLifetime, IDbCon
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(TimeProvider.System);
-        services.AddDbContextFactory<AppDbContext>(o => PersistenceServiceCollectionExtensions.Configure(o, ConnectionString));
+        services.AddDbContextFactory<AppDbContext>(o => PersistenceServiceCollectionExtensions.Configure(o, ConnectionString, SaveInterceptors));
         services.AddIdentityCore<AppUser>(o => o.Password.RequiredLength = Security.PasswordRules.MinimumLength)
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>();
@@ -48,7 +53,7 @@ public sealed class TestDatabase(PostgresServer server) : IAsyncLifetime, IDbCon
     public AppDbContext CreateDbContext()
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();
-        PersistenceServiceCollectionExtensions.Configure(options, ConnectionString);
+        PersistenceServiceCollectionExtensions.Configure(options, ConnectionString, SaveInterceptors);
         return new AppDbContext(options.Options) { ChangedAt = TestDeals.Now };
     }
 

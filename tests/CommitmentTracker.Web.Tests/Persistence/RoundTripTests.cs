@@ -4,7 +4,7 @@ using CommitmentTracker.Domain.Checklists;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Communications;
 using CommitmentTracker.Domain.Deals;
-using CommitmentTracker.Domain.Risks;
+using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Domain.Teams;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;

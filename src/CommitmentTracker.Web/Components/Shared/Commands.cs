@@ -1,5 +1,6 @@
 using CommitmentTracker.Domain;
 using CommitmentTracker.Web.Features;
+using CommitmentTracker.Web.Persistence;
 using ValidationException = FluentValidation.ValidationException;
 using MudBlazor;
 

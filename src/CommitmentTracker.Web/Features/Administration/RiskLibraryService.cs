@@ -1,6 +1,6 @@
 using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Commitments;
-using CommitmentTracker.Domain.Risks;
+using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using FluentValidation;

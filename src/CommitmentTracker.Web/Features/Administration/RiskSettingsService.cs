@@ -1,6 +1,5 @@
 using FluentValidation;
 using CommitmentTracker.Web.Persistence;
-using CommitmentTracker.Web.Persistence.Risk;
 using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -75,6 +74,7 @@ public sealed class RiskSettingsService(IDbContextFactory<AppDbContext> dbFactor
         await using var db = await dbFactory.CreateForAsync(actor, clock.GetUtcNow(), cancellationToken);
         var row = await db.RiskSettings.SingleAsync(cancellationToken);
         db.ExpectVersion(row, input.Version);
+        var before = row.ToDomain();
         row.WatchWithinDays = input.WatchWithinDays!.Value;
         row.StaleAfterDays = input.StaleAfterDays!.Value;
         row.ScheduleElapsedShare = input.ScheduleElapsedPercent!.Value / 100m;
@@ -84,7 +84,9 @@ public sealed class RiskSettingsService(IDbContextFactory<AppDbContext> dbFactor
         row.MarketingSpend = input.MarketingSpend!.Value;
         row.NewCustomers = input.NewCustomers!.Value;
         _ = row.CompensationBudget;
-        _ = row.ToDomain(); // the domain refuses nonsense before anything is saved
+        // The domain refuses nonsense before anything is saved; new thresholds have the next sweep look at every open promise.
+        if (row.ToDomain() != before)
+            row.ReviewAllPending = true;
         await db.SaveOrExplainConflictAsync(What, cancellationToken);
     }
 }

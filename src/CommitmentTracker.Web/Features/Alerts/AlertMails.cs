@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CommitmentTracker.Domain.Risk;
+using CommitmentTracker.Web.Persistence;
 using MimeKit;
 
 namespace CommitmentTracker.Web.Features.Alerts;

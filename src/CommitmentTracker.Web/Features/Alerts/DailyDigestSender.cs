@@ -1,4 +1,5 @@
 using CommitmentTracker.Web.Persistence;
+using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -62,8 +63,7 @@ public sealed class DailyDigestSender(
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            var due = await db.Teams.Where(t => t.ManagerId != null).Select(t => t.ManagerId!).Distinct()
-                .Where(id => db.Users.Any(u => u.Id == id && u.IsActive))
+            var due = await db.ActiveManagers().Select(m => m.Id)
                 .Where(id => !db.DailyDigests.Any(d => d.ManagerId == id && d.Date == today))
                 .ToListAsync(cancellationToken);
             foreach (var managerId in due)

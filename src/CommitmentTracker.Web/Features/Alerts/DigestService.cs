@@ -2,6 +2,7 @@ using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Web.Persistence;
+using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace CommitmentTracker.Web.Features.Alerts;
@@ -19,7 +20,7 @@ public sealed class DigestService(IDbContextFactory<AppDbContext> dbFactory)
 {
     /// <summary>
     /// The digest of <paramref name="managerId"/> for the day of <paramref name="now"/>; null when there is no such user.
-    /// The team is the one they are appointed manager of (as for alerts); lost deals are left out.
+    /// The team is the one they manage (<see cref="TeamManagers"/>); lost deals are left out.
     /// </summary>
     public async Task<ManagerDigest?> BuildAsync(string managerId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -29,7 +30,7 @@ public sealed class DigestService(IDbContextFactory<AppDbContext> dbFactory)
         if (manager is null)
             return null;
 
-        var teams = db.Teams.Where(t => t.ManagerId == managerId).Select(t => (Guid?)t.Id);
+        var teams = db.ActiveManagers().Where(m => m.Id == managerId).Select(m => m.TeamId);
         var rows = await (
             from c in db.Commitments.AsNoTracking()
             join d in db.Deals on c.DealId equals d.Id

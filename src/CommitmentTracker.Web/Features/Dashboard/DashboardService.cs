@@ -2,7 +2,6 @@ using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Web.Persistence;
-using CommitmentTracker.Web.Persistence.Risk;
 using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
 

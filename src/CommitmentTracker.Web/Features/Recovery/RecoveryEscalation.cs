@@ -1,6 +1,7 @@
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Recovery;
+using CommitmentTracker.Web.Features.Alerts;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
@@ -8,8 +9,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CommitmentTracker.Web.Features.Recovery;
 
 /// <summary>
-/// A step past its due time goes, once, to the next manager up: the owner's team manager, or an admin when the owner is
-/// that manager (or the team has none, or they are deactivated). Plans of promises already kept or waived, or of lost
+/// A step past its due time goes, once, to the next managers up: the managers of the owner's team other than the owner
+/// (<see cref="TeamManagers"/>), or an admin when there is none. Plans of promises already kept or waived, or of lost
 /// deals, are not chased. The escalation is an alert (bell and mail) written with the step's mark in one save.
 /// Run by the periodic risk sweep.
 /// </summary>
@@ -38,20 +39,20 @@ public static class RecoveryEscalation
             orderby u.Email
             select u.Id).FirstOrDefaultAsync(cancellationToken);
         var escalated = 0;
-        var nextUp = new Dictionary<string, string?>(); // owner -> the manager above them, asked once per sweep
+        var nextUp = new Dictionary<string, List<string>>(); // owner -> the managers above them, asked once per sweep
         foreach (var planId in planIds)
         {
             var plan = await db.RecoveryPlans.Include(p => p.Steps).SingleAsync(p => p.Id == planId, cancellationToken);
-            var promise = await RecoveryAlerts.PromiseAsync(db, plan.CommitmentId, cancellationToken);
+            var promise = await AlertWriter.PromiseAsync(db, plan.CommitmentId, cancellationToken);
             foreach (var step in plan.StepsToEscalate(now))
             {
-                if (!nextUp.TryGetValue(step.OwnerId, out var manager))
-                    nextUp[step.OwnerId] = manager = await NextManagerUpAsync(db, step.OwnerId, cancellationToken);
-                var to = manager ?? adminId;
-                if (to is null)
+                if (!nextUp.TryGetValue(step.OwnerId, out var managers))
+                    nextUp[step.OwnerId] = managers = (await db.ManagersOfUsersTeamAsync(step.OwnerId, cancellationToken)).Where(m => m != step.OwnerId).ToList();
+                List<string> to = managers.Count > 0 ? managers : adminId is null ? [] : [adminId];
+                if (to.Count == 0)
                     continue;
-                plan.MarkEscalated(step.Kind, to, now);
-                RecoveryAlerts.Add(db, promise, to, $"Overdue recovery step \"{RecoveryPlan.Label(step.Kind)}\": {promise.Name}",
+                plan.MarkEscalated(step.Kind, to[0], now);
+                AlertWriter.Add(db, promise, to, $"Overdue recovery step \"{RecoveryPlan.Label(step.Kind)}\": {promise.Name}",
                     $"The step was due {step.DueAt:d MMM HH:mm} UTC and is not done. It is escalated to you as the next manager up.", now);
                 escalated++;
             }
@@ -67,14 +68,5 @@ public static class RecoveryEscalation
             }
         }
         return escalated;
-    }
-
-    /// <summary>The manager of the owner's team, unless the owner is that manager; null when there is none above them.</summary>
-    private static async Task<string?> NextManagerUpAsync(AppDbContext db, string ownerId, CancellationToken cancellationToken)
-    {
-        var managerId = await RecoveryAlerts.TeamManagerOfAsync(db, ownerId, cancellationToken);
-        if (managerId is null || managerId == ownerId)
-            return null;
-        return await db.Users.AnyAsync(u => u.Id == managerId && u.IsActive, cancellationToken) ? managerId : null;
     }
 }

@@ -6,7 +6,7 @@ using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Recovery;
 using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Web.Persistence;
-using CommitmentTracker.Web.Persistence.Risk;
+using CommitmentTracker.Web.Features.Alerts;
 using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -178,19 +178,16 @@ public sealed class RecoveryService(
         if (await OpenPlanIdAsync(commitmentId, cancellationToken) is { } existing)
             return existing;
 
-        var managerId = await RecoveryAlerts.TeamManagerOfAsync(db, deal.OwnerId, cancellationToken);
-        var settings = await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord();
         // The problem was detected when the promise reached its level, if it is at risk already; otherwise now.
         var detectedAt = promise.RiskLevel is RiskLevel.AtRisk or RiskLevel.Late && promise.RiskSince is { } since && since <= now ? since : now;
-        var plan = RecoveryPlan.Open(promise.Id, deal.Id, detectedAt, promise.RiskLevel,
-            RecoverySettings.Default(deal.OwnerId, managerId ?? deal.OwnerId, settings.TellCustomerWithinHours), now, actor.UserId);
-        db.RecoveryPlans.Add(plan);
-        if (managerId is not null && managerId != actor.UserId)
-        {
-            var alerted = new AlertedPromise(promise.Id, deal.Id, promise.Description, promise.RiskLevel, deal.Title);
-            RecoveryAlerts.Add(db, alerted, managerId, $"Recovery plan opened by {actor.DisplayName}: {alerted.Name}",
-                "The rep expects this promise cannot be kept as it stands and opened a recovery plan. Acknowledge it on the plan.", now);
-        }
+        var opened = await RecoveryPlanOpening.OpenAsync(db, promise.Id, deal.Id, deal.OwnerId, promise.RiskLevel, detectedAt, now, actor.UserId, cancellationToken);
+        if (opened is null)
+            return await OpenPlanIdAsync(commitmentId, cancellationToken) ?? throw new ConcurrencyConflictException(
+                "The promise changed while the plan was being opened. Reload and try again.");
+        var plan = opened.Plan;
+        var alerted = new AlertedPromise(promise.Id, deal.Id, promise.Description, promise.RiskLevel, deal.Title);
+        AlertWriter.Add(db, alerted, opened.Managers.Where(m => m != actor.UserId), $"Recovery plan opened by {actor.DisplayName}: {alerted.Name}",
+            "The rep expects this promise cannot be kept as it stands and opened a recovery plan. Acknowledge it on the plan.", now);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -341,8 +338,10 @@ public sealed class RecoveryService(
             if (w.Plan.CompensationAwaitsApproval && !actor.IsManager)
             {
                 // The manager approves above budget: tell them at once (bell and mail).
-                var about = await RecoveryAlerts.PromiseAsync(w.Db, w.Plan.CommitmentId, cancellationToken);
-                RecoveryAlerts.Add(w.Db, about, w.Plan.Step(RecoveryStepKind.Compensate).OwnerId,
+                var about = await AlertWriter.PromiseAsync(w.Db, w.Plan.CommitmentId, cancellationToken);
+                var owner = w.Plan.Step(RecoveryStepKind.Compensate).OwnerId;
+                var managers = await w.Db.ManagersOfUsersTeamAsync(owner, cancellationToken);
+                AlertWriter.Add(w.Db, about, managers.Count > 0 ? managers : [owner],
                     $"Compensation above budget to approve: {about.Name}",
                     $"{actor.DisplayName} recorded \"{input.Item}\" costing us {input.CostToUs:N0}, above the budget of {settings.CompensationBudget:N0}. Approve it on the plan, or ask for a smaller one.",
                     w.Now);

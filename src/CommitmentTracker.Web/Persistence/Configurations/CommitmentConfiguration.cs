@@ -48,6 +48,8 @@ internal sealed partial class CommitmentConfiguration : IEntityTypeConfiguration
         // The dashboard's at-risk list reads stored levels with one indexed query.
         builder.HasIndex(c => new { c.RiskLevel, c.Direction, c.Status });
         builder.HasIndex(c => new { c.DealId, c.PromisedDate });
+        // The risk sweep's queue: open promises of ours whose review day has come.
+        builder.HasIndex(c => c.RiskReviewOn).HasFilter("risk_review_on IS NOT NULL");
         // Promises due soon for an owner; approvals waiting for a manager.
         builder.HasIndex(c => new { c.OwnerId, c.Status, c.PromisedDate });
         builder.HasIndex(c => c.AggressiveApproval).HasFilter("aggressive_approval = 'Pending'");

@@ -1,7 +1,7 @@
 using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Accounts;
 using CommitmentTracker.Domain.Deals;
-using CommitmentTracker.Domain.Risks;
+using CommitmentTracker.Domain.Risk;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

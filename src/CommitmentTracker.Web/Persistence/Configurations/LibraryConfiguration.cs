@@ -3,7 +3,7 @@ using CommitmentTracker.Domain.Checklists;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Communications;
 using CommitmentTracker.Domain.Deals;
-using CommitmentTracker.Domain.Risks;
+using CommitmentTracker.Domain.Risk;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

@@ -260,6 +260,10 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("risk_level");
 
+                    b.Property<DateOnly?>("RiskReviewOn")
+                        .HasColumnType("date")
+                        .HasColumnName("risk_review_on");
+
                     b.Property<DateTimeOffset?>("RiskSince")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("risk_since");
@@ -301,6 +305,10 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.HasIndex("AggressiveApproval")
                         .HasDatabaseName("ix_commitments_aggressive_approval")
                         .HasFilter("aggressive_approval = 'Pending'");
+
+                    b.HasIndex("RiskReviewOn")
+                        .HasDatabaseName("ix_commitments_risk_review_on")
+                        .HasFilter("risk_review_on IS NOT NULL");
 
                     b.HasIndex("DealId", "PromisedDate")
                         .HasDatabaseName("ix_commitments_deal_id_promised_date");
@@ -1304,7 +1312,7 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.ToTable("recovery_steps", (string)null);
                 });
 
-            modelBuilder.Entity("CommitmentTracker.Domain.Risks.RiskLibraryEntry", b =>
+            modelBuilder.Entity("CommitmentTracker.Domain.Risk.RiskLibraryEntry", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -1390,7 +1398,7 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.ToTable("teams", (string)null);
                 });
 
-            modelBuilder.Entity("CommitmentTracker.Web.Features.Alerts.Alert", b =>
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.Alert", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid")
@@ -1467,31 +1475,6 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasDatabaseName("ix_alerts_recipient_id_detected_at");
 
                     b.ToTable("alerts", (string)null);
-                });
-
-            modelBuilder.Entity("CommitmentTracker.Web.Features.Alerts.DailyDigest", b =>
-                {
-                    b.Property<string>("ManagerId")
-                        .HasMaxLength(450)
-                        .HasColumnType("character varying(450)")
-                        .HasColumnName("manager_id");
-
-                    b.Property<DateOnly>("Date")
-                        .HasColumnType("date")
-                        .HasColumnName("date");
-
-                    b.Property<int>("Promises")
-                        .HasColumnType("integer")
-                        .HasColumnName("promises");
-
-                    b.Property<DateTimeOffset>("SentAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("sent_at");
-
-                    b.HasKey("ManagerId", "Date")
-                        .HasName("pk_daily_digests");
-
-                    b.ToTable("daily_digests", (string)null);
                 });
 
             modelBuilder.Entity("CommitmentTracker.Web.Persistence.AppUser", b =>
@@ -1662,7 +1645,32 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
-            modelBuilder.Entity("CommitmentTracker.Web.Persistence.Risk.RiskSettingsRecord", b =>
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.DailyDigest", b =>
+                {
+                    b.Property<string>("ManagerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("manager_id");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<int>("Promises")
+                        .HasColumnType("integer")
+                        .HasColumnName("promises");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("ManagerId", "Date")
+                        .HasName("pk_daily_digests");
+
+                    b.ToTable("daily_digests", (string)null);
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.RiskSettingsRecord", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("integer")
@@ -1681,6 +1689,10 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.Property<int>("NewCustomers")
                         .HasColumnType("integer")
                         .HasColumnName("new_customers");
+
+                    b.Property<bool>("ReviewAllPending")
+                        .HasColumnType("boolean")
+                        .HasColumnName("review_all_pending");
 
                     b.Property<uint>("RowVersion")
                         .IsConcurrencyToken()
@@ -2191,7 +2203,7 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_shared_risks_deals_deal_id");
 
-                    b.HasOne("CommitmentTracker.Domain.Risks.RiskLibraryEntry", null)
+                    b.HasOne("CommitmentTracker.Domain.Risk.RiskLibraryEntry", null)
                         .WithMany()
                         .HasForeignKey("RiskLibraryEntryId")
                         .OnDelete(DeleteBehavior.Restrict)
@@ -2258,7 +2270,7 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasConstraintName("fk_teams_asp_net_users_manager_id");
                 });
 
-            modelBuilder.Entity("CommitmentTracker.Web.Features.Alerts.Alert", b =>
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.Alert", b =>
                 {
                     b.HasOne("CommitmentTracker.Domain.Commitments.Commitment", null)
                         .WithMany()
@@ -2268,7 +2280,7 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasConstraintName("fk_alerts_commitments_commitment_id");
                 });
 
-            modelBuilder.Entity("CommitmentTracker.Web.Features.Alerts.DailyDigest", b =>
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.DailyDigest", b =>
                 {
                     b.HasOne("CommitmentTracker.Web.Persistence.AppUser", null)
                         .WithMany()

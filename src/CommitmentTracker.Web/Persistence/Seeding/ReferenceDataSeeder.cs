@@ -1,6 +1,6 @@
 using CommitmentTracker.Domain.Checklists;
 using CommitmentTracker.Domain.Commitments;
-using CommitmentTracker.Domain.Risks;
+using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Web.Security;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -38,7 +38,7 @@ public sealed class ReferenceDataSeeder(
             db.MilestoneTemplates.Add(new MilestoneTemplate(template.Kind, template.Steps));
 
         if (!await db.RiskSettings.AnyAsync(cancellationToken))
-            db.RiskSettings.Add(new Risk.RiskSettingsRecord());
+            db.RiskSettings.Add(new RiskSettingsRecord());
 
         if (!await db.RiskLibrary.AnyAsync(cancellationToken))
             db.RiskLibrary.AddRange(StarterRisks());

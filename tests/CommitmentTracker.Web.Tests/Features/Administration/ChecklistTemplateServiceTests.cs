@@ -1,3 +1,4 @@
+using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Features.Administration;
 using CommitmentTracker.Web.Security;

@@ -1,4 +1,5 @@
 using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Features.Administration;
 using CommitmentTracker.Web.Security;

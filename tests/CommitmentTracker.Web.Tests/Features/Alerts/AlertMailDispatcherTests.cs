@@ -1,3 +1,4 @@
+using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Features.Alerts;
 using CommitmentTracker.Web.Tests.Features.Recovery;
 using CommitmentTracker.Web.Tests.Infrastructure;

@@ -2,6 +2,8 @@ using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Domain.Teams;
+using CommitmentTracker.Web.Features.Risk;
+using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Features.Alerts;
 using CommitmentTracker.Web.Persistence.Changes;
 using CommitmentTracker.Web.Security;

@@ -2,7 +2,7 @@ using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Accounts;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
-using CommitmentTracker.Domain.Risks;
+using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Features.Checklist;
 using CommitmentTracker.Web.Persistence;

@@ -199,7 +199,7 @@ public sealed class FulfilmentConcurrencyTests(TestDatabase database) : IClassFi
         public AppDbContext CreateDbContext()
         {
             var options = new DbContextOptionsBuilder<AppDbContext>();
-            PersistenceServiceCollectionExtensions.Configure(options, database.ConnectionString);
+            PersistenceServiceCollectionExtensions.Configure(options, database.ConnectionString, TestDatabase.SaveInterceptors);
             options.AddInterceptors(interceptor);
             return new AppDbContext(options.Options);
         }

@@ -1,5 +1,6 @@
 using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Features.Fulfilment;
 using CommitmentTracker.Web.Security;

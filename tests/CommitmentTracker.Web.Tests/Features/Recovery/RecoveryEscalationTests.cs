@@ -1,5 +1,7 @@
 using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Recovery;
+using CommitmentTracker.Web.Features.Risk;
+using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Features.Alerts;
 using CommitmentTracker.Web.Features.Recovery;
 using CommitmentTracker.Web.Security;

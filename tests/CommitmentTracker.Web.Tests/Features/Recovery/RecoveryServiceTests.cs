@@ -2,6 +2,7 @@ using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Accounts;
 using CommitmentTracker.Domain.Communications;
 using CommitmentTracker.Domain.Recovery;
+using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Features.Recovery;
 using CommitmentTracker.Web.Security;

@@ -3,6 +3,7 @@ using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Recovery;
 using CommitmentTracker.Domain.Risk;
+using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Features.Recovery;
 using CommitmentTracker.Web.Security;

@@ -1,7 +1,7 @@
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Risk;
+using CommitmentTracker.Web.Features.Risk;
 using CommitmentTracker.Web.Persistence;
-using CommitmentTracker.Web.Persistence.Risk;
 using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,4 @@
-namespace CommitmentTracker.Web.Features.Alerts;
+namespace CommitmentTracker.Web.Persistence;
 
 /// <summary>
 /// That a manager's daily digest for a day was handled (sent, or found nothing at risk). One row per manager and day:

@@ -1,6 +1,6 @@
 using CommitmentTracker.Domain.Risk;
 
-namespace CommitmentTracker.Web.Features.Alerts;
+namespace CommitmentTracker.Web.Persistence;
 
 /// <summary>
 /// One alert to one person: a promise rose to AtRisk or Late. Written in the same transaction as the change that

@@ -1,6 +1,6 @@
 using CommitmentTracker.Domain.Commitments;
 
-namespace CommitmentTracker.Domain.Risks;
+namespace CommitmentTracker.Domain.Risk;
 
 /// <summary>A known way a delivery goes wrong, with the usual response; shared with customers at close.</summary>
 public sealed class RiskLibraryEntry

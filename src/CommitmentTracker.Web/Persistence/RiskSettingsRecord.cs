@@ -1,6 +1,6 @@
 using CommitmentTracker.Domain.Risk;
 
-namespace CommitmentTracker.Web.Persistence.Risk;
+namespace CommitmentTracker.Web.Persistence;
 
 /// <summary>The company's risk and alert thresholds (one row, edited by admins).</summary>
 public sealed class RiskSettingsRecord
@@ -27,6 +27,12 @@ public sealed class RiskSettingsRecord
 
     /// <summary>The guideline compensation budget per recovery: what winning a customer costs.</summary>
     public decimal CompensationBudget => Domain.Recovery.CompensationBudget.CustomerAcquisitionCost(MarketingSpend, NewCustomers);
+
+    /// <summary>
+    /// The thresholds changed since the last sweep: the next sweep re-evaluates every open promise, not only those whose
+    /// review day has come (review days were computed with the old thresholds).
+    /// </summary>
+    public bool ReviewAllPending { get; set; }
 
     public RiskSettings ToDomain() => new(WatchWithinDays, StaleAfterDays, ScheduleElapsedShare, ScheduleDoneShare);
 }

@@ -1,0 +1,47 @@
+using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Domain.Risk;
+using CommitmentTracker.Web.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace CommitmentTracker.Web.Features.Risk;
+
+/// <summary>
+/// Re-evaluates the risk of every promise of the given deals in the caller's context (inside a save, or the sweep),
+/// storing the assessment and the day time alone could change it. A rise is recorded by the promise itself
+/// (<see cref="PromiseRose"/>) and handled by <see cref="PromiseRiseHandler"/>.
+/// </summary>
+internal static class RiskReevaluation
+{
+    public static async Task ApplyAsync(AppDbContext db, IReadOnlyCollection<Guid> dealIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (dealIds.Count == 0)
+            return;
+        var settings = (await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord()).ToDomain();
+        // Tracked: instances already in the context are reused, so pending changes are what gets evaluated.
+        var commitments = await db.Commitments.AsSplitQuery()
+            .Include(c => c.Milestones).ThenInclude(m => m.Updates)
+            .Include(c => c.DateHistory)
+            .Where(c => dealIds.Contains(c.DealId))
+            .ToListAsync(cancellationToken);
+        var added = db.ChangeTracker.Entries<Commitment>().Where(e => e.State == EntityState.Added).Select(e => e.Entity);
+        Evaluate(commitments.Union(added).Where(c => dealIds.Contains(c.DealId)), settings, now);
+    }
+
+    /// <summary>Evaluates promises, grouped by deal so each sees the customer's promises it depends on.</summary>
+    public static void Evaluate(IEnumerable<Commitment> commitments, RiskSettings settings, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        foreach (var deal in commitments.GroupBy(c => c.DealId))
+        {
+            var promises = deal.ToList();
+            foreach (var commitment in promises)
+                commitment.RefreshStatus(today);
+            var customers = promises.Where(c => c.Direction == CommitmentDirection.Theirs).ToList();
+            foreach (var commitment in promises)
+            {
+                var assessment = RiskEvaluator.Evaluate(commitment, customers, settings, now);
+                commitment.ApplyRisk(assessment, now, RiskEvaluator.ReviewOn(commitment, customers, settings, assessment, now));
+            }
+        }
+    }
+}
