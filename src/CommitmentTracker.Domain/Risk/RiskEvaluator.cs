@@ -116,9 +116,10 @@ public static class RiskEvaluator
     }
 
     /// <summary>
-    /// The first day after <paramref name="now"/> on which time alone could change <paramref name="assessment"/>: tomorrow
-    /// when a reason counts days (late, overdue, behind plan, stale, behind schedule), else the next date one of the rules
-    /// looks at is passed. Null when no date can change it (closed promises, the customer's own, nothing ahead).
+    /// The first day after <paramref name="now"/> on which time alone changes <paramref name="assessment"/>: tomorrow when a
+    /// reason counts days (late, overdue, behind plan, stale), else the first day a rule starts to hold or the schedule
+    /// share moves on. Only conditions that would add or reword a reason count, so a sweep that looks at a promise on its
+    /// day always finds something to store. Null when no date can change it (closed promises, the customer's own).
     /// </summary>
     public static DateOnly? ReviewOn(Commitment commitment, IEnumerable<Commitment> customerCommitments, RiskSettings settings, RiskAssessment assessment, DateTimeOffset now)
     {
@@ -129,27 +130,43 @@ public static class RiskEvaluator
         if (commitment.Direction != CommitmentDirection.Ours || !IsOpen(commitment))
             return null;
         var today = DayOf(now);
-        var tomorrow = today.AddDays(1);
-        if (assessment.Reasons.Any(r => r.Rule is RiskRule.Late or RiskRule.CustomerOverdue or RiskRule.MilestoneBehindPlan or RiskRule.Stale or RiskRule.BehindSchedule))
-            return tomorrow;
+        if (assessment.Reasons.Any(r => r.Rule is RiskRule.Late or RiskRule.CustomerOverdue or RiskRule.MilestoneBehindPlan or RiskRule.Stale))
+            return today.AddDays(1);
 
-        // Each rule's condition starts on the day after a date it compares with "today".
+        var promised = commitment.PromisedDate;
         var unfinished = commitment.Milestones.Where(m => !m.IsFinished).ToList();
-        var candidates = new List<DateOnly> { commitment.PromisedDate.AddDays(1) };
-        candidates.AddRange(unfinished.Select(m => m.PlannedDate.AddDays(1)));
+        var candidates = new List<DateOnly> { promised.AddDays(1) };
+        // A milestone falls behind plan only while its expected date still meets the promise (else AtRisk says it already).
+        candidates.AddRange(unfinished.Where(m => (m.ForecastDate ?? m.PlannedDate) <= promised).Select(m => m.PlannedDate.AddDays(1)));
         candidates.AddRange(unfinished.Where(m => m.Status == MilestoneStatus.InProgress)
             .Select(m => DayOf(m.LastUpdatedAt ?? commitment.CreatedAt).AddDays(settings.StaleAfterDays)));
         candidates.AddRange(customerCommitments
             .Where(c => c.Direction == CommitmentDirection.Theirs && c.DealId == commitment.DealId && IsOpen(c))
             .Select(c => c.PromisedDate.AddDays(1)));
-        if (commitment.Milestones.Count > 0)
-        {
-            var start = DayOf(commitment.CreatedAt);
-            var total = commitment.PromisedDate.DayNumber - start.DayNumber;
-            candidates.Add(total <= 0 ? start : start.AddDays((int)Math.Ceiling(settings.ScheduleElapsedShare * total)));
-        }
+        if (NextScheduleChange(commitment, settings, today) is { } schedule)
+            candidates.Add(schedule);
         var ahead = candidates.Where(d => d > today).ToList();
         return ahead.Count == 0 ? null : ahead.Min();
+    }
+
+    /// <summary>
+    /// When the behind-schedule check next changes: the day it starts to hold, or, once it holds, the day its share of time
+    /// passed reaches the next whole percent. None when enough milestones are finished (finishing more is a save, not time).
+    /// </summary>
+    private static DateOnly? NextScheduleChange(Commitment commitment, RiskSettings settings, DateOnly today)
+    {
+        var milestones = commitment.Milestones;
+        if (milestones.Count == 0 || milestones.Count(m => m.IsFinished) >= settings.ScheduleDoneShare * milestones.Count)
+            return null;
+        var start = DayOf(commitment.CreatedAt);
+        var total = commitment.PromisedDate.DayNumber - start.DayNumber;
+        if (total <= 0)
+            return null; // it holds from the start, and the promise is late the day after
+        var begins = start.AddDays((int)Math.Ceiling(settings.ScheduleElapsedShare * total));
+        if (today < begins)
+            return begins;
+        var percent = (int)Math.Floor(100m * (today.DayNumber - start.DayNumber) / total);
+        return percent >= 100 ? null : start.AddDays((int)Math.Ceiling((percent + 1) * total / 100m));
     }
 
     /// <summary>Most of the time to the promised date has passed but too few milestones are finished.</summary>
