@@ -20,8 +20,8 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<Administration.ChecklistTemplateService>();
         services.AddScoped<Administration.LeadTimesService>();
         services.AddScoped<Administration.MilestoneTemplatesService>();
-        services.AddScoped<Administration.RiskLibraryService>();
-        services.AddScoped<Administration.RiskSettingsService>();
+        services.AddScoped<Risk.RiskLibraryService>();
+        services.AddScoped<Risk.RiskSettingsService>();
         services.AddScoped<Promises.PromisesService>();
         services.AddScoped<Checklist.ChecklistService>();
         services.AddScoped<Communications.CommunicationsService>();

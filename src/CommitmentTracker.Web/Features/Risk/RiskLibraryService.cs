@@ -1,13 +1,14 @@
 using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Risk;
+using CommitmentTracker.Web.Features.Administration;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using FluentValidation;
 using FluentValidation.Results;
 using Microsoft.EntityFrameworkCore;
 
-namespace CommitmentTracker.Web.Features.Administration;
+namespace CommitmentTracker.Web.Features.Risk;
 
 /// <summary>One entry of the risk library, with the row version it was read at.</summary>
 public sealed record RiskRow(Guid Id, string Title, string Description, string UsualResponse, IReadOnlyList<CommitmentKind> AppliesTo, bool IsRetired, uint Version);

@@ -1,11 +1,12 @@
 using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Features.Administration;
+using CommitmentTracker.Web.Features.Risk;
 using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Tests.Infrastructure;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
-namespace CommitmentTracker.Web.Tests.Features.Administration;
+namespace CommitmentTracker.Web.Tests.Features.Risk;
 
 public sealed class RiskSettingsServiceTests(TestDatabase database) : IClassFixture<TestDatabase>
 {
@@ -86,5 +87,22 @@ public sealed class RiskSettingsServiceTests(TestDatabase database) : IClassFixt
 
         await Assert.ThrowsAsync<AccessDeniedException>(() => _settings.GetAsync(user, Cancel));
         await Assert.ThrowsAsync<AccessDeniedException>(() => _settings.SaveAsync(user, new RiskSettingsInput(), Cancel));
+    }
+
+    [Fact]
+    public async Task New_thresholds_have_the_next_sweep_review_every_open_promise_but_other_settings_do_not()
+    {
+        var admin = await database.CreateAsync(AppRoles.Admin);
+        await database.QueryAsync(db => db.RiskSettings.ExecuteUpdateAsync(s => s.SetProperty(x => x.ReviewAllPending, false), Cancel));
+        var input = await _settings.GetAsync(admin, Cancel);
+        input.NewCustomers = 61;
+        await _settings.SaveAsync(admin, input, Cancel);
+        Assert.False(await database.QueryAsync(db => db.RiskSettings.Select(s => s.ReviewAllPending).SingleAsync(Cancel)));
+
+        input = await _settings.GetAsync(admin, Cancel);
+        input.StaleAfterDays = input.StaleAfterDays!.Value + 1;
+        await _settings.SaveAsync(admin, input, Cancel);
+
+        Assert.True(await database.QueryAsync(db => db.RiskSettings.Select(s => s.ReviewAllPending).SingleAsync(Cancel)));
     }
 }

@@ -1,9 +1,10 @@
 using FluentValidation;
+using CommitmentTracker.Web.Features.Administration;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
 
-namespace CommitmentTracker.Web.Features.Administration;
+namespace CommitmentTracker.Web.Features.Risk;
 
 /// <summary>The risk thresholds and recovery settings form: whole numbers and percentages as people think of them.</summary>
 public sealed class RiskSettingsInput

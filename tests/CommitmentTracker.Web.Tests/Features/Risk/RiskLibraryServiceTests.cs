@@ -2,12 +2,13 @@ using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Features.Administration;
+using CommitmentTracker.Web.Features.Risk;
 using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Tests.Infrastructure;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 
-namespace CommitmentTracker.Web.Tests.Features.Administration;
+namespace CommitmentTracker.Web.Tests.Features.Risk;
 
 /// <summary>The risk library: admins add, edit and retire risks; bad input and stale edits save nothing.</summary>
 public sealed class RiskLibraryServiceTests(TestDatabase database) : IClassFixture<TestDatabase>
