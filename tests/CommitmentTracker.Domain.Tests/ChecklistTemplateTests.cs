@@ -160,4 +160,15 @@ public sealed class ChecklistAnswerTests
         Assert.Throws<DomainException>(() => deal.RecordChecklistAcknowledgement(new("", Build.Now, CommunicationChannel.Email), Build.Now));
         Assert.Null(deal.ChecklistAcknowledgement);
     }
+
+    [Fact]
+    public void A_paid_deals_checklist_takes_no_new_acknowledgement()
+    {
+        var deal = Build.PaidDeal();
+
+        var ex = Assert.Throws<DomainException>(() => deal.RecordChecklistAcknowledgement(new("Eva Buyer", Build.Now, CommunicationChannel.Email), Build.Now));
+
+        Assert.Equal("This deal is paid and can no longer be changed.", ex.Message);
+        Assert.Null(deal.ChecklistAcknowledgement);
+    }
 }

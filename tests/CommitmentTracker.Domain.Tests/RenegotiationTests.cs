@@ -76,6 +76,21 @@ public sealed class RenegotiationTests
     }
 
     [Fact]
+    public void A_paid_deals_open_promise_is_settled_with_it_neither_renegotiated_nor_waived()
+    {
+        var deal = Build.OrderedDeal();
+        var theirs = Build.Promise(deal, Build.Theirs(promised: Build.Day(20)));
+        Build.Promise(deal).Complete(Build.Today, Build.Today);
+        deal.MarkDelivered(Build.Rep, Build.Now, Build.Today);
+        deal.MarkPaid(Build.Today, "BANK-2026-03-02", Build.Rep, Build.Now, Build.Today);
+
+        Assert.Equal(deal.WhyCannotRenegotiate(theirs), Assert.Throws<DomainException>(() => Renegotiate(deal, theirs, Build.Day(30))).Message);
+        Assert.Equal(deal.WhyCannotWaive(theirs), Assert.Throws<DomainException>(() => deal.WaiveCommitment(theirs.Id, "Moot", Build.Rep, Build.Now)).Message);
+        Assert.Equal("This deal is paid and can no longer be changed.", deal.WhyCannotWaive(theirs));
+        Assert.Equal((CommitmentStatus.Open, Build.Day(20)), (theirs.Status, theirs.PromisedDate));
+    }
+
+    [Fact]
     public void The_same_date_is_not_a_renegotiation()
     {
         var deal = Build.Deal();

@@ -119,6 +119,20 @@ public sealed class Commitment : IHasDomainEvents
 
     public bool IsClosed => Status is CommitmentStatus.Kept or CommitmentStatus.KeptLate or CommitmentStatus.Waived;
 
+    /// <summary>Why the promise can no longer be changed (kept, kept late or waived); null while it is open or broken.</summary>
+    public string? WhyCannotChange() => IsClosed ? $"This promise is {StatusLabel(Status)}; it can no longer be changed." : null;
+
+    /// <summary>Why a new date cannot be agreed now; null while the promise is open.</summary>
+    public string? WhyCannotRenegotiate() => Status switch
+    {
+        CommitmentStatus.Open => null,
+        CommitmentStatus.Broken => "The promised date has already passed: this promise is broken. Agree a new date before the old one passes.",
+        _ => $"A {StatusLabel(Status)} promise cannot be renegotiated.",
+    };
+
+    /// <summary>A waived promise's milestones are closed; any other promise's milestones take updates, a finished one to reopen it.</summary>
+    public bool TakesMilestoneUpdates => Status != CommitmentStatus.Waived;
+
     /// <summary>Ours, finished in a way that lets the deal be called delivered.</summary>
     public bool SatisfiesDelivery => Status switch
     {
@@ -166,10 +180,8 @@ public sealed class Commitment : IHasDomainEvents
     /// <summary>Agrees a new promised date with the customer before the old one passed; the old date stays in the history.</summary>
     public void Renegotiate(DateOnly newDate, string agreedWith, DateTimeOffset agreedAt, string reason, string byUserId, DateTimeOffset now, DateOnly today)
     {
-        if (Status != CommitmentStatus.Open)
-            throw new DomainException(Status == CommitmentStatus.Broken
-                ? "The promised date has already passed: this promise is broken. Agree a new date before the old one passes."
-                : $"A {StatusLabel(Status)} promise cannot be renegotiated.");
+        if (WhyCannotRenegotiate() is { } refusal)
+            throw new DomainException(refusal);
         if (today > PromisedDate)
             throw new DomainException("The promised date has already passed; a renegotiation must be agreed before it.");
         if (newDate == PromisedDate)
@@ -301,7 +313,7 @@ public sealed class Commitment : IHasDomainEvents
     /// <summary>Records a milestone update (status, forecast, note) and lets the promise's status follow.</summary>
     public void UpdateMilestone(Guid milestoneId, MilestoneChange change, string byUserId, DateTimeOffset now, DateOnly today)
     {
-        if (Status == CommitmentStatus.Waived)
+        if (!TakesMilestoneUpdates)
             throw new DomainException("This promise was waived; its milestones are closed.");
         FindMilestone(milestoneId).Apply(change, byUserId, now, today);
         RefreshStatus(today);
@@ -376,8 +388,8 @@ public sealed class Commitment : IHasDomainEvents
 
     private void EnsureNotClosed()
     {
-        if (IsClosed)
-            throw new DomainException($"This promise is {StatusLabel(Status)}; it can no longer be changed.");
+        if (WhyCannotChange() is { } why)
+            throw new DomainException(why);
     }
 }
 

@@ -137,9 +137,17 @@ public sealed class Deal
         _commitments.FirstOrDefault(c => c.Id == commitmentId)
         ?? throw new DomainException("That promise does not belong to this deal.");
 
+    /// <summary>Why a new date cannot be agreed for the promise now: the deal is settled, or the promise is not open; null when it can.</summary>
+    public string? WhyCannotRenegotiate(Commitment commitment) => WhySettled() ?? commitment.WhyCannotRenegotiate();
+
+    /// <summary>Why the promise cannot be waived now: the deal is settled, or the promise is closed; null when it can.</summary>
+    public string? WhyCannotWaive(Commitment commitment) => WhySettled() ?? commitment.WhyCannotChange();
+
     public void RenegotiateCommitment(Guid commitmentId, DateOnly newDate, string agreedWith, DateTimeOffset agreedAt, string reason, string byUserId, DateTimeOffset now, DateOnly today)
     {
         var commitment = Commitment(commitmentId);
+        if (WhyCannotRenegotiate(commitment) is { } why)
+            throw new DomainException(why);
         commitment.Renegotiate(newDate, agreedWith, agreedAt, reason, byUserId, now, today);
         foreach (var touchpoint in _touchpoints.Where(t => t.CommitmentId == commitmentId && t.IsOpen))
             touchpoint.DueOn = CheckInDate(newDate, today);
@@ -147,7 +155,10 @@ public sealed class Deal
 
     public void WaiveCommitment(Guid commitmentId, string reason, string byUserId, DateTimeOffset now)
     {
-        Commitment(commitmentId).Waive(reason, byUserId, now);
+        var commitment = Commitment(commitmentId);
+        if (WhyCannotWaive(commitment) is { } why)
+            throw new DomainException(why);
+        commitment.Waive(reason, byUserId, now);
         foreach (var touchpoint in _touchpoints.Where(t => t.CommitmentId == commitmentId))
             touchpoint.Cancel();
     }
@@ -166,6 +177,7 @@ public sealed class Deal
 
     public void RecordChecklistAcknowledgement(CustomerAcknowledgement acknowledgement, DateTimeOffset now)
     {
+        EnsureOpen();
         Guard.Required(acknowledgement.ContactName, "Who acknowledged", FieldLengths.Name);
         if (acknowledgement.At > now.AddMinutes(5))
             throw new DomainException("An acknowledgement cannot be dated in the future.");
@@ -191,14 +203,18 @@ public sealed class Deal
     /// <summary>Asks service staff to review the solution before it is promised; only while the deal is verbal.</summary>
     public TechnicalReview RequestTechnicalReview(string request, string byUserId, DateTimeOffset now)
     {
-        if (Stage != DealStage.Verbal)
-            throw new DomainException("A technical review is asked for before the promise is made, while the deal is verbal.");
-        if (_technicalReviews.Any(r => r.IsPending))
-            throw new DomainException("A technical review is already waiting for service staff.");
+        if (WhyCannotRequestTechnicalReview() is { } why)
+            throw new DomainException(why);
         var review = new TechnicalReview(Id, Guard.Required(request, "What to review", FieldLengths.Text), byUserId, now);
         _technicalReviews.Add(review);
         return review;
     }
+
+    /// <summary>Why no technical review can be asked for now: the deal left Verbal, or one is waiting; null when one can.</summary>
+    public string? WhyCannotRequestTechnicalReview() =>
+        Stage != DealStage.Verbal ? "A technical review is asked for before the promise is made, while the deal is verbal."
+        : _technicalReviews.Any(r => r.IsPending) ? "A technical review is already waiting for service staff."
+        : null;
 
     /// <summary>Service staff approve or raise concerns; an approval answers the checklist's technical-review item.</summary>
     public void DecideTechnicalReview(Guid reviewId, bool approved, string? comment, string reviewerId, DateTimeOffset now)
@@ -365,9 +381,11 @@ public sealed class Deal
             throw new DomainException($"The deal cannot move to {target.ToString().ToLowerInvariant()}: {string.Join(" ", missing)}");
     }
 
+    private string? WhySettled() => IsClosed ? $"This deal is {Stage.ToString().ToLowerInvariant()} and can no longer be changed." : null;
+
     private void EnsureOpen()
     {
-        if (IsClosed)
-            throw new DomainException($"This deal is {Stage.ToString().ToLowerInvariant()} and can no longer be changed.");
+        if (WhySettled() is { } why)
+            throw new DomainException(why);
     }
 }

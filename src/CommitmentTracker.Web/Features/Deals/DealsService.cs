@@ -247,7 +247,14 @@ public sealed class DealsService(
             .Select(p => new { p.CommitmentId, p.Id, Open = p.ResolvedAt == null, p.DetectedAt }).ToListAsync(cancellationToken);
         var recoveryPlans = plans.GroupBy(p => p.CommitmentId)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Open).ThenByDescending(p => p.DetectedAt).Select(p => new RecoveryPlanRef(p.Id, p.Open)).First());
-        return new DealView(deal, account, communications, names, canEdit, versions, history) { RecoveryPlans = recoveryPlans };
+        return new DealView(deal, account, communications, names, DealActions.For(deal, canEdit), versions, history)
+        {
+            RecoveryPlans = recoveryPlans,
+            PromiseActionsById = deal.Commitments.ToDictionary(c => c.Id, c =>
+                PromiseActions.For(actor, deal, c, canEdit, recoveryPlans.TryGetValue(c.Id, out var plan) && plan.IsOpen)),
+            MilestoneActionsById = deal.Commitments.SelectMany(c => c.Milestones.Select(m => (Promise: c, Milestone: m)))
+                .ToDictionary(x => x.Milestone.Id, x => MilestoneActions.For(actor, x.Promise, x.Milestone)),
+        };
     }
 
     /// <summary>Row versions of the deal and its promises and milestones, so edits can say what they saw.</summary>
@@ -266,18 +273,30 @@ public sealed class DealsService(
 /// <summary>A promise's recovery plan, for a link.</summary>
 public sealed record RecoveryPlanRef(Guid PlanId, bool IsOpen);
 
-/// <summary>A deal with everything its page shows.</summary>
+/// <summary>A deal with everything its page shows, and what the user may do with it (<see cref="Actions"/>).</summary>
 public sealed record DealView(
     Deal Deal,
     Domain.Accounts.Account Account,
     IReadOnlyList<Domain.Communications.CommunicationEntry> Communications,
     Dictionary<string, string> UserNames,
-    bool CanEdit,
+    DealActions Actions,
     IReadOnlyDictionary<Guid, uint> Versions,
     IReadOnlyList<AuditEntry> History)
 {
     /// <summary>Per promise: its open recovery plan, else its newest closed one.</summary>
     public IReadOnlyDictionary<Guid, RecoveryPlanRef> RecoveryPlans { get; init; } = new Dictionary<Guid, RecoveryPlanRef>();
+
+    /// <summary>Per promise: what the user may do with it.</summary>
+    public IReadOnlyDictionary<Guid, PromiseActions> PromiseActionsById { get; init; } = new Dictionary<Guid, PromiseActions>();
+
+    /// <summary>Per milestone: what the user may do with it.</summary>
+    public IReadOnlyDictionary<Guid, MilestoneActions> MilestoneActionsById { get; init; } = new Dictionary<Guid, MilestoneActions>();
+
+    public PromiseActions ActionsOf(Commitment promise) =>
+        PromiseActionsById.TryGetValue(promise.Id, out var actions) ? actions : PromiseActions.None;
+
+    public MilestoneActions ActionsOf(Milestone milestone) =>
+        MilestoneActionsById.TryGetValue(milestone.Id, out var actions) ? actions : MilestoneActions.None;
 
     public uint VersionOf(Guid id) => Versions.TryGetValue(id, out var version) ? version : 0;
 

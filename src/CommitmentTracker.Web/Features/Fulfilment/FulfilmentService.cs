@@ -30,6 +30,9 @@ public sealed record QueueRow
     public bool IsCustomerAcceptance { get; init; }
     public uint Version { get; init; }
     public Domain.Risk.RiskLevel RiskLevel { get; init; }
+
+    /// <summary>Whether the user may update this milestone (<see cref="MilestoneAccess.MayUpdate(Actor, string?, Domain.Department)"/>).</summary>
+    public bool CanUpdate { get; init; }
 }
 
 /// <summary>Filters of the fulfilment queue besides its tabs.</summary>
@@ -57,7 +60,7 @@ public sealed class FulfilmentService(
     /// </summary>
     public async Task UpdateManyAsync(Actor actor, IReadOnlyList<MilestoneRef> milestones, MilestoneUpdateInput input, CancellationToken cancellationToken = default)
     {
-        if (!actor.IsService)
+        if (!MilestoneAccess.UpdatesMilestones(actor))
             throw new AccessDeniedException("Milestones are kept current by service staff.");
         milestones = milestones.DistinctBy(m => m.MilestoneId).ToList();
         if (milestones.Count == 0)
@@ -73,7 +76,7 @@ public sealed class FulfilmentService(
             var commitment = commitments.FirstOrDefault(c => c.Milestones.Any(m => m.Id == reference.MilestoneId))
                 ?? throw new RecordNotFoundException("milestone");
             var milestone = commitment.FindMilestone(reference.MilestoneId);
-            if (!MayUpdate(actor, milestone, commitment))
+            if (!MilestoneAccess.MayUpdate(actor, milestone, commitment))
                 throw new AccessDeniedException($"\"{milestone.Title}\" is assigned to someone else or belongs to another department.");
             var change = input.For(milestone);
             await validator.EnsureValidAsync(change, cancellationToken);
@@ -86,9 +89,8 @@ public sealed class FulfilmentService(
         await db.SaveOrExplainConflictAsync(milestones.Count == 1 ? "milestone" : "set of milestones", cancellationToken);
     }
 
-    /// <summary>Service staff update milestones assigned to them, or unassigned ones of their department.</summary>
-    public static bool MayUpdate(Actor actor, Domain.Commitments.Milestone milestone, Domain.Commitments.Commitment commitment) =>
-        actor.IsService && (milestone.AssigneeId == actor.UserId || (milestone.AssigneeId is null && commitment.Department == actor.Department));
+    /// <summary>Whether the queue offers the user updates at all (selecting rows, updating several at once).</summary>
+    public static bool OffersUpdates(Actor actor) => MilestoneAccess.UpdatesMilestones(actor);
 
     public Task<Page<QueueRow>> QueueAsync(Actor actor, QueueTab tab, string? search, PageRequest page, CancellationToken cancellationToken = default) =>
         QueueAsync(actor, tab, new QueueFilter(search), page, cancellationToken);
@@ -124,7 +126,8 @@ public sealed class FulfilmentService(
             _ => rows.OrderBy(r => r.ForecastDate ?? r.PlannedDate),
         };
         var items = await sorted.ThenBy(r => r.MilestoneId).Skip(page.Skip).Take(page.Take).ToListAsync(cancellationToken);
-        return new Page<QueueRow>(items, total);
+        // Rows are open milestones of promises not waived: whether the user may update one is the access rule alone.
+        return new Page<QueueRow>([.. items.Select(r => r with { CanUpdate = MilestoneAccess.MayUpdate(actor, r.AssigneeId, r.Department) })], total);
     }
 
     /// <summary>How many rows each tab holds, for the counts on the tabs.</summary>

@@ -39,7 +39,7 @@ public sealed class MilestonePlanService(IDbContextFactory<AppDbContext> dbFacto
         var template = await db.MilestoneTemplates.AsNoTracking().SingleOrDefaultAsync(t => t.Kind == commitment.Kind, cancellationToken);
         return new MilestonePlan(
             commitment.Id, commitment.Description, commitment.Kind, commitment.PromisedDate,
-            await MayPlanAsync(db, actor, commitment.DealId, cancellationToken) && commitment.Direction == CommitmentDirection.Ours && !commitment.IsClosed,
+            MilestoneAccess.MayPlan(actor, await MayChangeDealAsync(db, actor, commitment.DealId, cancellationToken)) && WhyPlanIsFixed(commitment) is null,
             commitment.Milestones.Select(m => new PlannedMilestone(m.Id, m.Position, m.Title, m.AssigneeId, m.PlannedDate, m.Status, m.IsCustomerAcceptance, m.Updates.Count > 0, versions[m.Id])).ToList(),
             assignees,
             template?.Steps ?? []);
@@ -81,9 +81,17 @@ public sealed class MilestonePlanService(IDbContextFactory<AppDbContext> dbFacto
             return Task.CompletedTask;
         }, cancellationToken);
 
-    /// <summary>Service staff plan fulfilment; the deal's rep and their manager may plan their own promises too.</summary>
-    private static async Task<bool> MayPlanAsync(AppDbContext db, Actor actor, Guid dealId, CancellationToken cancellationToken) =>
-        actor.IsService || await db.Deals.EditableBy(db, actor).AnyAsync(d => d.Id == dealId, cancellationToken);
+    /// <summary>
+    /// Why the promise's milestone plan cannot change, whoever asks: the customer's promises have no plan of ours, and a
+    /// closed promise's plan is history; null when it can change.
+    /// </summary>
+    public static string? WhyPlanIsFixed(Commitment commitment) =>
+        commitment.Direction != CommitmentDirection.Ours ? "The customer's own promises have no milestone plan of ours."
+        : commitment.IsClosed ? $"This promise is {Commitment.StatusLabel(commitment.Status)}; its milestone plan can no longer be changed."
+        : null;
+
+    private static Task<bool> MayChangeDealAsync(AppDbContext db, Actor actor, Guid dealId, CancellationToken cancellationToken) =>
+        db.Deals.EditableBy(db, actor).AnyAsync(d => d.Id == dealId, cancellationToken);
 
     private async Task ChangeAsync(Actor actor, Guid commitmentId, PlannedMilestone? seen, Func<AppDbContext, Commitment, Task> change, CancellationToken cancellationToken)
     {
@@ -92,10 +100,10 @@ public sealed class MilestonePlanService(IDbContextFactory<AppDbContext> dbFacto
             .Where(c => db.Deals.VisibleTo(db, actor).Any(d => d.Id == c.DealId))
             .SingleOrDefaultAsync(c => c.Id == commitmentId, cancellationToken)
             ?? throw new RecordNotFoundException("promise");
-        if (!await MayPlanAsync(db, actor, commitment.DealId, cancellationToken))
+        if (!MilestoneAccess.MayPlan(actor, await MayChangeDealAsync(db, actor, commitment.DealId, cancellationToken)))
             throw new AccessDeniedException("Milestones are planned by service staff, or by the deal's rep and their manager.");
-        if (commitment.Direction != CommitmentDirection.Ours)
-            throw new Domain.DomainException("The customer's own promises have no milestone plan of ours.");
+        if (WhyPlanIsFixed(commitment) is { } why)
+            throw new Domain.DomainException(why);
         if (seen is not null)
             db.ExpectVersion(commitment.FindMilestone(seen.Id), seen.Version);
         await change(db, commitment);

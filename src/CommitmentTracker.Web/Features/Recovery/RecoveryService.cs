@@ -171,10 +171,8 @@ public sealed class RecoveryService(
             ?? throw new RecordNotFoundException("promise");
         var deal = await db.FindEditableDealAsync(actor, dealId, cancellationToken);
         var promise = deal.Commitment(commitmentId);
-        if (promise.Direction != CommitmentDirection.Ours)
-            throw new DomainException("Recovery plans are for our promises; a late promise of the customer's is handled on the deal.");
-        if (promise.IsClosed)
-            throw new DomainException("This promise is closed, so there is nothing left to recover.");
+        if (WhyCannotOpen(deal, promise) is { } why)
+            throw new DomainException(why);
         if (await OpenPlanIdAsync(commitmentId, cancellationToken) is { } existing)
             return existing;
 
@@ -200,6 +198,16 @@ public sealed class RecoveryService(
                 "The promise changed while the plan was being opened. Reload and try again.");
         }
     }
+
+    /// <summary>
+    /// Why no recovery plan can be opened by hand for the promise: it is the customer's, it is closed, or the deal is
+    /// settled; null when one can (by whoever may change the deal).
+    /// </summary>
+    public static string? WhyCannotOpen(Deal deal, Commitment promise) =>
+        promise.Direction != CommitmentDirection.Ours ? "Recovery plans are for our promises; a late promise of the customer's is handled on the deal."
+        : promise.IsClosed ? "This promise is closed, so there is nothing left to recover."
+        : deal.IsClosed ? $"This deal is {deal.Stage.ToString().ToLowerInvariant()}, so there is nothing left to recover."
+        : null;
 
     private async Task<Guid?> OpenPlanIdAsync(Guid commitmentId, CancellationToken cancellationToken)
     {

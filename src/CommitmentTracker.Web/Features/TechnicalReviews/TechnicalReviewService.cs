@@ -6,8 +6,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CommitmentTracker.Web.Features.TechnicalReviews;
 
-/// <summary>A review waiting for service staff.</summary>
-public sealed record PendingReview(Guid ReviewId, Guid DealId, string DealTitle, string AccountName, string RepName, string Request, DateTimeOffset RequestedAt);
+/// <summary>A review waiting for service staff, and whether the user may answer it.</summary>
+public sealed record PendingReview(Guid ReviewId, Guid DealId, string DealTitle, string AccountName, string RepName, string Request, DateTimeOffset RequestedAt, bool CanDecide);
 
 /// <summary>Technical reviews: reps ask while the deal is verbal; service staff approve or raise concerns.</summary>
 public sealed class TechnicalReviewService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
@@ -23,7 +23,7 @@ public sealed class TechnicalReviewService(IDbContextFactory<AppDbContext> dbFac
 
     public async Task DecideAsync(Actor actor, Guid dealId, Guid reviewId, bool approved, string? comment, CancellationToken cancellationToken = default)
     {
-        if (!actor.IsService)
+        if (!MayDecide(actor))
             throw new AccessDeniedException("Technical reviews are answered by service staff.");
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateForAsync(actor, now, cancellationToken);
@@ -37,6 +37,7 @@ public sealed class TechnicalReviewService(IDbContextFactory<AppDbContext> dbFac
     {
         if (!actor.IsService && !actor.IsAdmin)
             return [];
+        var mayDecide = MayDecide(actor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await (from r in db.Set<TechnicalReview>().AsNoTracking()
                       join d in db.Deals on r.DealId equals d.Id
@@ -44,7 +45,10 @@ public sealed class TechnicalReviewService(IDbContextFactory<AppDbContext> dbFac
                       join u in db.Users on d.OwnerId equals u.Id
                       where r.Outcome == TechnicalReviewOutcome.Pending
                       orderby r.RequestedAt
-                      select new PendingReview(r.Id, d.Id, d.Title, a.Name, u.DisplayName, r.Request, r.RequestedAt))
+                      select new PendingReview(r.Id, d.Id, d.Title, a.Name, u.DisplayName, r.Request, r.RequestedAt, mayDecide))
             .ToListAsync(cancellationToken);
     }
+
+    /// <summary>Service staff answer technical reviews (DESIGN.md, Access); admins read them.</summary>
+    public static bool MayDecide(Actor actor) => actor.IsService;
 }

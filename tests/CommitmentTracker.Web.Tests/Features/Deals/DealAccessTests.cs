@@ -119,7 +119,7 @@ public sealed class DealAccessTests(TestDatabase database) : IClassFixture<TestD
     {
         var company = await ArrangeCompanyAsync();
 
-        async Task<bool?> CanEdit(Actor actor) => (await _deals.GetAsync(actor, company.DealA.Id, Cancel))?.CanEdit;
+        async Task<bool?> CanEdit(Actor actor) => (await _deals.GetAsync(actor, company.DealA.Id, Cancel))?.Actions.EditDetails;
 
         Assert.True(await CanEdit(company.RepA));
         Assert.True(await CanEdit(company.ManagerA));
@@ -139,7 +139,7 @@ public sealed class DealAccessTests(TestDatabase database) : IClassFixture<TestD
         }
 
         Assert.Null(await _deals.GetAsync(company.ManagerA, company.DealA.Id, Cancel));
-        Assert.True((await _deals.GetAsync(company.ManagerB, company.DealA.Id, Cancel))?.CanEdit);
+        Assert.True((await _deals.GetAsync(company.ManagerB, company.DealA.Id, Cancel))?.Actions.EditDetails);
     }
 
     [Fact]

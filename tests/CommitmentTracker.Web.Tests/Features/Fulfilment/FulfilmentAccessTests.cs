@@ -83,6 +83,47 @@ public sealed class FulfilmentAccessTests(TestDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task The_queue_offers_update_only_on_rows_the_server_lets_the_user_update()
+    {
+        var rep = await RepAsync();
+        var svea = await database.CreateAsync(AppRoles.Service, department: Department.Fulfilment);
+        var olaf = await database.CreateAsync(AppRoles.Service, department: Department.Fulfilment);
+        var key = Key();
+        await database.CreatePlannedPromiseAsync(rep, [new("Svea's", svea.UserId, 10), new("Olaf's", olaf.UserId, 20), new("Nobody's", null, 30)],
+            department: Department.Fulfilment, dealTitle: $"{key} fulfilment");
+        await database.CreatePlannedPromiseAsync(rep, [new("Another department's", null, 40)], department: Department.Service, dealTitle: $"{key} service");
+
+        var rows = (await Fulfilment.QueueAsync(svea, QueueTab.AllOpen, key, new PageRequest(), Cancel)).Items;
+
+        Assert.True(FulfilmentService.OffersUpdates(svea));
+        Assert.Equal(["Svea's", "Nobody's"], rows.Where(r => r.CanUpdate).Select(r => r.Milestone));
+        foreach (var row in rows)
+        {
+            Task Update() => Fulfilment.UpdateAsync(svea, new MilestoneRef(row.MilestoneId, row.Version), InProgress(), Cancel);
+            if (row.CanUpdate)
+                await Update();
+            else
+                await Assert.ThrowsAsync<AccessDeniedException>(Update);
+        }
+    }
+
+    [Fact]
+    public async Task Admins_are_offered_no_update_in_the_queue_and_the_server_refuses_one()
+    {
+        var rep = await RepAsync();
+        var admin = await database.CreateAsync(AppRoles.Admin, department: Department.Fulfilment);
+        var key = Key();
+        await database.CreatePlannedPromiseAsync(rep, [new("Ship", admin.UserId, 3), new("Install", null, 5)], dealTitle: key);
+
+        var rows = (await Fulfilment.QueueAsync(admin, QueueTab.AllOpen, key, new PageRequest(), Cancel)).Items;
+
+        Assert.False(FulfilmentService.OffersUpdates(admin));
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.False(r.CanUpdate));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => Fulfilment.UpdateAsync(admin, new MilestoneRef(rows[0].MilestoneId, rows[0].Version), InProgress(), Cancel));
+    }
+
+    [Fact]
     public async Task Assigned_to_me_holds_my_open_milestones_and_my_department_tab_the_unassigned_ones_of_my_department()
     {
         var rep = await RepAsync();

@@ -145,6 +145,23 @@ public sealed class TechnicalReviewServiceTests(TestDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task Service_staff_are_offered_a_decision_on_a_waiting_review_and_admins_who_would_be_refused_are_not()
+    {
+        var (rep, dealId) = await VerbalDealAsync();
+        var reviewId = await RequestedAsync(rep, dealId);
+        var service = await ServiceAsync();
+        var admin = await database.CreateAsync(AppRoles.Admin);
+
+        var forService = Assert.Single(await Reviews.PendingAsync(service, Cancel), p => p.ReviewId == reviewId);
+        var forAdmin = Assert.Single(await Reviews.PendingAsync(admin, Cancel), p => p.ReviewId == reviewId);
+
+        Assert.Equal((true, false), (forService.CanDecide, forAdmin.CanDecide));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => Reviews.DecideAsync(admin, dealId, reviewId, approved: true, null, Cancel));
+        await Reviews.DecideAsync(service, dealId, reviewId, approved: true, null, Cancel);
+        Assert.Equal(TechnicalReviewOutcome.Approved, Assert.Single(await ReviewsOfAsync(dealId)).Outcome);
+    }
+
+    [Fact]
     public async Task The_pending_list_is_for_service_staff_and_admins_oldest_first()
     {
         var (firstRep, firstDeal) = await VerbalDealAsync();
