@@ -1,3 +1,4 @@
+using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Risk;
@@ -10,8 +11,9 @@ namespace CommitmentTracker.Web.Features.Dashboard;
 /// <summary>
 /// The manager's dashboard: the team's promises not on track, most urgent first, then the delivery record and the
 /// threshold alarm. A manager sees their own team only; an admin picks a team (or sees every team).
-/// SQL selects the rows (the at-risk list by the stored, indexed risk level; the record by status and date; counts of
-/// approvals, verbal deals and accounts); the figures are computed in memory from those rows, since a team is small.
+/// Built for a team of tens of thousands of promises: PostgreSQL computes every figure (GROUP BY over the team's
+/// promises, one pass for the whole delivery record), the at-risk lists come a page at a time, and the rows behind a
+/// number are read only when asked for, a page at a time (<see cref="RecordRowsAsync"/>).
 /// </summary>
 public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
 {
@@ -20,6 +22,12 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
 
     /// <summary>Calendar months in the delivery-record-by-month chart, the current one included.</summary>
     public const int Months = 12;
+
+    /// <summary>Rows of an at-risk list shown at first; the page asks for more.</summary>
+    public const int ListPageSize = 25;
+
+    /// <summary>Accounts the threshold alarm names; the count covers all of them.</summary>
+    public const int AlarmAccountsNamed = 20;
 
     public async Task<DashboardView> GetAsync(Actor actor, DashboardFilter filter, CancellationToken cancellationToken = default)
     {
@@ -32,78 +40,158 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
         var scope = await DashboardScope.ResolveAsync(db, actor, filter.TeamId, cancellationToken);
         if (!scope.HasTeam)
             return new DashboardView { HasTeam = false, Today = today, Filter = filter with { TeamId = null } };
-        var (teamId, teamName, teams, deals) = (scope.TeamId, scope.TeamName, scope.Teams, scope.Deals);
-        var atRisk = await AtRiskRowsAsync(db, deals, now, today, cancellationToken);
-        var record = await RecordRowsAsync(db, deals, today, cancellationToken);
-        var inWindow = record.Where(r => r.InWindow).ToList();
+        var deals = scope.Deals;
+        var window = new RecordWindow(today);
+
+        var levels = await NotOnTrack(db, deals)
+            .GroupBy(c => c.RiskLevel).Select(g => new { Level = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Level, g => g.Count, cancellationToken);
+        var atRiskLevels = filter.Level is { } level ? [level] : new[] { RiskLevel.AtRisk, RiskLevel.Late };
+        var atRisk = await AtRiskPageAsync(db, deals, filter, atRiskLevels, 0, ListPageSize, now, today, cancellationToken);
+        var watch = filter.Level is null
+            ? await AtRiskPageAsync(db, deals, filter, [RiskLevel.Watch], 0, ListPageSize, now, today, cancellationToken)
+            : new Page<AtRiskRow>([], 0);
+        var reps = await NotOnTrack(db, deals)
+            .Join(db.Deals, c => c.DealId, d => d.Id, (c, d) => d.OwnerId)
+            .Join(db.Users, ownerId => ownerId, u => u.Id, (_, u) => new { u.Id, u.DisplayName })
+            .Distinct().ToListAsync(cancellationToken);
+
+        // The whole delivery record in one pass: counts per rep, department, month and outcome.
+        var groups = await RecordRows(db, deals, window.Since, today)
+            .GroupBy(r => new { r.RepId, r.RepName, r.Department, r.CountsOn.Year, r.CountsOn.Month, r.Outcome, InWindow = r.CountsOn >= window.Start })
+            .Select(g => new RecordGroup(g.Key.RepId, g.Key.RepName, g.Key.Department, new DateOnly(g.Key.Year, g.Key.Month, 1), g.Key.Outcome, g.Key.InWindow, g.Count()))
+            .ToListAsync(cancellationToken);
+        var inWindow = groups.Where(g => g.InWindow).ToList();
 
         var pendingApprovals = await (
-            from c in db.Commitments.AsNoTracking()
+            from c in db.Commitments
             join d in deals on c.DealId equals d.Id
             where c.AggressiveApproval == AggressiveApproval.Pending
                   && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken)
                   && d.Stage != DealStage.Lost && d.Stage != DealStage.Paid
             select c.Id).CountAsync(cancellationToken);
-
         var verbal = await deals.Where(d => d.Stage == DealStage.Verbal)
-            .Select(d => new { d.Value.Amount, d.Value.Currency, d.StageEnteredAt }).ToListAsync(cancellationToken);
+            .GroupBy(d => d.Value.Currency)
+            .Select(g => new { Currency = g.Key, Count = g.Count(), Amount = g.Sum(d => d.Value.Amount), Oldest = g.Min(d => d.StageEnteredAt) })
+            .ToListAsync(cancellationToken);
 
         // Active accounts: those with a deal in progress, or with a promise that counts in the window's record
         // (so every account with a broken promise in the window is also an active one).
-        var accountsInProgress = await deals
-            .Where(d => d.Stage == DealStage.Verbal || d.Stage == DealStage.Ordered || d.Stage == DealStage.Delivered)
-            .Select(d => d.AccountId).Distinct().ToListAsync(cancellationToken);
-        var activeAccounts = accountsInProgress.Concat(inWindow.Select(r => r.AccountId)).ToHashSet();
+        var windowRows = RecordRows(db, deals, window.Start, today);
+        var activeAccounts = await deals
+            .Where(d => d.Stage == DealStage.Verbal || d.Stage == DealStage.Ordered || d.Stage == DealStage.Delivered).Select(d => d.AccountId)
+            .Union(windowRows.Select(r => r.AccountId))
+            .CountAsync(cancellationToken);
+        var broken = windowRows.Where(r => r.Outcome == DeliveryOutcome.Broken).Select(r => new { r.AccountId, r.AccountName }).Distinct();
+        var brokenAccounts = await broken.CountAsync(cancellationToken);
+        var named = await broken.OrderBy(a => a.AccountName).ThenBy(a => a.AccountId).Take(AlarmAccountsNamed)
+            .Select(a => new AccountRef(a.AccountId, a.AccountName)).ToListAsync(cancellationToken);
         var settings = await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord();
-        var brokenAccounts = inWindow.Where(r => r.Outcome == DeliveryOutcome.Broken)
-            .GroupBy(r => r.AccountId).Select(g => new AccountRef(g.Key, g.First().AccountName))
-            .OrderBy(a => a.Name, StringComparer.CurrentCulture).ToList();
 
         return new DashboardView
         {
-            TeamId = teamId,
-            TeamName = teamName,
-            Teams = teams,
+            TeamId = scope.TeamId,
+            TeamName = scope.TeamName,
+            Teams = scope.Teams,
             Today = today,
-            Filter = filter with { TeamId = teamId },
-            AtRisk = Filtered(atRisk, filter).Where(r => filter.Level is not null || r.Level >= RiskLevel.AtRisk).ToList(),
-            Watch = filter.Level is null ? Filtered(atRisk, filter).Where(r => r.Level == RiskLevel.Watch).ToList() : [],
-            Reps = atRisk.GroupBy(r => r.RepId).Select(g => new FilterOption<string>(g.Key, g.First().RepName))
-                .OrderBy(o => o.Label, StringComparer.CurrentCulture).ToList(),
-            AtRiskNow = atRisk.Count(r => r.Level == RiskLevel.AtRisk),
-            LateNow = atRisk.Count(r => r.Level == RiskLevel.Late),
-            WatchNow = atRisk.Count(r => r.Level == RiskLevel.Watch),
-            Record = DeliveryRecord.Of(inWindow),
+            Filter = filter with { TeamId = scope.TeamId },
+            AtRisk = atRisk.Items,
+            AtRiskTotal = atRisk.TotalCount,
+            Watch = watch.Items,
+            WatchTotal = watch.TotalCount,
+            Reps = reps.Select(r => new FilterOption<string>(r.Id, r.DisplayName)).OrderBy(o => o.Label, StringComparer.CurrentCulture).ToList(),
+            AtRiskNow = levels.GetValueOrDefault(RiskLevel.AtRisk),
+            LateNow = levels.GetValueOrDefault(RiskLevel.Late),
+            WatchNow = levels.GetValueOrDefault(RiskLevel.Watch),
+            Record = RecordGroup.Sum(inWindow),
             PendingApprovals = pendingApprovals,
             Verbal = verbal.Count == 0 ? VerbalDeals.None : new VerbalDeals(
-                verbal.Count,
-                verbal.GroupBy(v => v.Currency).OrderByDescending(g => g.Sum(v => v.Amount))
-                    .Select(g => new Money(g.Sum(v => v.Amount), g.Key)).ToList(),
-                verbal.Max(v => Math.Max(0, (int)(now - v.StageEnteredAt).TotalDays))),
-            ByMonth = ByMonth(record, today),
-            ByRep = inWindow.GroupBy(r => r.RepId)
-                .Select(g => new RepRecord(g.Key, g.First().RepName, DeliveryRecord.Of(g)))
+                verbal.Sum(v => v.Count),
+                verbal.OrderByDescending(v => v.Amount).Select(v => new Money(v.Amount, v.Currency)).ToList(),
+                verbal.Max(v => Math.Max(0, (int)(now - v.Oldest).TotalDays))),
+            ByMonth = Enumerable.Range(0, Months).Select(i => window.FirstMonth.AddMonths(i))
+                .Select(month => new MonthRecord(month, RecordGroup.Sum(groups.Where(g => g.Month == month)))).ToList(),
+            ByRep = inWindow.GroupBy(g => g.RepId)
+                .Select(g => new RepRecord(g.Key, g.First().RepName, RecordGroup.Sum(g)))
                 .OrderBy(r => r.Record.OnTimeRate).ThenBy(r => r.RepName, StringComparer.CurrentCulture).ToList(),
-            ByDepartment = inWindow.Where(r => r.Outcome != DeliveryOutcome.Kept).GroupBy(r => r.Department)
-                .Select(g => new DepartmentRecord(g.Key, g.Count(r => r.Outcome == DeliveryOutcome.KeptLate), g.Count(r => r.Outcome == DeliveryOutcome.Broken)))
+            ByDepartment = inWindow.Where(g => g.Outcome != DeliveryOutcome.Kept).GroupBy(g => g.Department)
+                .Select(g => new DepartmentRecord(g.Key, g.Where(x => x.Outcome == DeliveryOutcome.KeptLate).Sum(x => x.Count), g.Where(x => x.Outcome == DeliveryOutcome.Broken).Sum(x => x.Count)))
                 .OrderByDescending(d => d.Total).ThenBy(d => d.Department.ToString(), StringComparer.Ordinal).ToList(),
-            Alarm = new ThresholdAlarm(activeAccounts.Count, brokenAccounts, settings.BrokenAccountsAlarmShare),
-            RecordRows = record,
+            Alarm = new ThresholdAlarm(activeAccounts, brokenAccounts, named, settings.BrokenAccountsAlarmShare),
         };
     }
 
-    /// <summary>Open promises of ours whose stored level is Watch, AtRisk or Late (one indexed query), most urgent first.</summary>
-    private static async Task<List<AtRiskRow>> AtRiskRowsAsync(AppDbContext db, IQueryable<Deal> deals, DateTimeOffset now, DateOnly today, CancellationToken cancellationToken)
+    /// <summary>
+    /// A further page of an at-risk list (the levels asked for, after the filters), most urgent first, for "show more".
+    /// </summary>
+    public async Task<Page<AtRiskRow>> AtRiskAsync(Actor actor, DashboardFilter filter, IReadOnlyCollection<RiskLevel> levels, int skip, int take, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(filter);
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var scope = await DashboardScope.ResolveAsync(db, actor, filter.TeamId, cancellationToken);
+        if (!scope.HasTeam)
+            return new Page<AtRiskRow>([], 0);
+        return await AtRiskPageAsync(db, scope.Deals, filter, levels, skip, take, now, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
+    }
+
+    /// <summary>The delivery-record rows behind a number the manager clicked, newest first, a page at a time.</summary>
+    public async Task<Page<RecordRow>> RecordRowsAsync(Actor actor, Guid? teamId, RecordFilter filter, PageRequest page, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(page);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var scope = await DashboardScope.ResolveAsync(db, actor, teamId, cancellationToken);
+        if (!scope.HasTeam)
+            return new Page<RecordRow>([], 0);
+        var window = new RecordWindow(today);
+        var rows = RecordRows(db, scope.Deals, filter.WindowOnly ? window.Start : window.Since, today);
+        if (filter.Outcomes is { } outcomes)
+            rows = rows.Where(r => outcomes.Contains(r.Outcome));
+        if (filter.RepId is { } repId)
+            rows = rows.Where(r => r.RepId == repId);
+        if (filter.Department is { } department)
+            rows = rows.Where(r => r.Department == department);
+        if (filter.Month is { } month)
+            rows = rows.Where(r => r.CountsOn >= month && r.CountsOn < month.AddMonths(1));
+        var total = await rows.CountAsync(cancellationToken);
+        var items = await rows.OrderByDescending(r => r.CountsOn).ThenBy(r => r.DealTitle).ThenBy(r => r.CommitmentId)
+            .Skip(page.Skip).Take(page.Take).ToListAsync(cancellationToken);
+        return new Page<RecordRow>(items, total);
+    }
+
+    /// <summary>Open promises of ours on live deals whose stored level is Watch, AtRisk or Late (a partial index).</summary>
+    private static IQueryable<Commitment> NotOnTrack(AppDbContext db, IQueryable<Deal> deals) =>
+        from c in db.Commitments.AsNoTracking()
+        join d in deals on c.DealId equals d.Id
+        where c.Direction == CommitmentDirection.Ours
+              && c.RiskLevel != RiskLevel.OnTrack
+              && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken)
+              && d.Stage != DealStage.Lost
+        select c;
+
+    private static async Task<Page<AtRiskRow>> AtRiskPageAsync(
+        AppDbContext db, IQueryable<Deal> deals, DashboardFilter filter, IReadOnlyCollection<RiskLevel> levels, int skip, int take,
+        DateTimeOffset now, DateOnly today, CancellationToken cancellationToken)
+    {
+        var promises = NotOnTrack(db, deals).Where(c => levels.Contains(c.RiskLevel));
+        if (filter.Department is { } department)
+            promises = promises.Where(c => c.Department == department);
+        if (filter.Kind is { } kind)
+            promises = promises.Where(c => c.Kind == kind);
+        if (filter.RepId is { } repId)
+            promises = promises.Where(c => db.Deals.Any(d => d.Id == c.DealId && d.OwnerId == repId));
+        var total = await promises.CountAsync(cancellationToken);
+        if (total == 0)
+            return new Page<AtRiskRow>([], 0);
+        // Late first, then AtRisk, then Watch; within a level the nearest promised date, then the earliest detected.
         var rows = await (
-            from c in db.Commitments.AsNoTracking()
-            join d in deals on c.DealId equals d.Id
+            from c in promises
+            join d in db.Deals on c.DealId equals d.Id
             join a in db.Accounts on d.AccountId equals a.Id
             join u in db.Users on d.OwnerId equals u.Id
-            where c.Direction == CommitmentDirection.Ours
-                  && (c.RiskLevel == RiskLevel.Watch || c.RiskLevel == RiskLevel.AtRisk || c.RiskLevel == RiskLevel.Late)
-                  && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken)
-                  && d.Stage != DealStage.Lost
+            orderby (c.RiskLevel == RiskLevel.Late ? 3 : c.RiskLevel == RiskLevel.AtRisk ? 2 : 1) descending, c.PromisedDate, c.RiskSince, c.Id
             select new
             {
                 Commitment = c,
@@ -116,39 +204,37 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
                     .Where(m => m.Status != MilestoneStatus.Done && m.Status != MilestoneStatus.Skipped)
                     .Max(m => (DateOnly?)(m.ForecastDate ?? m.PlannedDate)),
                 PlanId = db.RecoveryPlans.Where(p => p.CommitmentId == c.Id && p.ResolvedAt == null).Select(p => (Guid?)p.Id).FirstOrDefault(),
-            }).ToListAsync(cancellationToken);
+            }).Skip(skip).Take(Math.Clamp(take, 1, 200)).ToListAsync(cancellationToken);
 
-        return rows.Select(r =>
+        return new Page<AtRiskRow>(rows.Select(r =>
+        {
+            var c = r.Commitment;
+            // Reasons live in a jsonb column: read after loading, never filtered in SQL.
+            return new AtRiskRow
             {
-                var c = r.Commitment;
-                // Reasons live in a jsonb column: read after loading, never filtered in SQL.
-                return new AtRiskRow
-                {
-                    CommitmentId = c.Id,
-                    DealId = c.DealId,
-                    DealTitle = r.DealTitle,
-                    AccountId = r.AccountId,
-                    AccountName = r.AccountName,
-                    RepId = r.RepId,
-                    RepName = r.RepName,
-                    Kind = c.Kind,
-                    Department = c.Department,
-                    Description = c.Description,
-                    Level = c.RiskLevel,
-                    PromisedDate = c.PromisedDate,
-                    NeedDate = c.NeedDate,
-                    Forecast = r.Forecast,
-                    BufferLeftDays = c.NeedDate is { } need && r.Forecast is { } forecast ? need.DayNumber - forecast.DayNumber : null,
-                    DaysToPromised = c.PromisedDate.DayNumber - today.DayNumber,
-                    Reasons = c.RiskReasons.Select(x => x.Sentence).ToList(),
-                    CustomerCaused = c.RiskReasons.Any(x => x.CustomerCaused),
-                    DetectedAt = c.RiskSince,
-                    DaysSinceDetected = c.RiskSince is { } since ? Math.Max(0, (int)(now - since).TotalDays) : 0,
-                    RecoveryPlanId = r.PlanId,
-                };
-            })
-            .OrderBy(r => r, Urgency)
-            .ToList();
+                CommitmentId = c.Id,
+                DealId = c.DealId,
+                DealTitle = r.DealTitle,
+                AccountId = r.AccountId,
+                AccountName = r.AccountName,
+                RepId = r.RepId,
+                RepName = r.RepName,
+                Kind = c.Kind,
+                Department = c.Department,
+                Description = c.Description,
+                Level = c.RiskLevel,
+                PromisedDate = c.PromisedDate,
+                NeedDate = c.NeedDate,
+                Forecast = r.Forecast,
+                BufferLeftDays = c.NeedDate is { } need && r.Forecast is { } forecast ? need.DayNumber - forecast.DayNumber : null,
+                DaysToPromised = c.PromisedDate.DayNumber - today.DayNumber,
+                Reasons = c.RiskReasons.Select(x => x.Sentence).ToList(),
+                CustomerCaused = c.RiskReasons.Any(x => x.CustomerCaused),
+                DetectedAt = c.RiskSince,
+                DaysSinceDetected = c.RiskSince is { } since ? Math.Max(0, (int)(now - since).TotalDays) : 0,
+                RecoveryPlanId = r.PlanId,
+            };
+        }).ToList(), total);
     }
 
     /// <summary>Late first, then AtRisk, then Watch; within a level the nearest promised date, then the earliest detected.</summary>
@@ -165,83 +251,55 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
     });
 
     /// <summary>
-    /// Promises of ours that count in the record of the charted months: kept or kept late (by completion date), and
-    /// broken (promised date passed, not done; by promised date, whether or not the sweep has marked them Broken yet).
-    /// Unfinished promises of lost deals are left out: the customer no longer expects them.
+    /// Promises of ours that count in the record from <paramref name="since"/> to today: kept or kept late (by completion
+    /// date), and broken (promised date passed, not done; by promised date, whether or not the sweep has marked them
+    /// Broken yet). Unfinished promises of lost deals are left out: the customer no longer expects them.
     /// </summary>
-    private static async Task<List<RecordRow>> RecordRowsAsync(AppDbContext db, IQueryable<Deal> deals, DateOnly today, CancellationToken cancellationToken)
-    {
-        var windowStart = today.AddDays(-(WindowDays - 1));
-        var firstMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(-(Months - 1));
-        var since = windowStart < firstMonth ? windowStart : firstMonth;
-        var rows = await (
-            from c in db.Commitments.AsNoTracking()
-            join d in deals on c.DealId equals d.Id
-            join a in db.Accounts on d.AccountId equals a.Id
-            join u in db.Users on d.OwnerId equals u.Id
-            where c.Direction == CommitmentDirection.Ours
-                  && (((c.Status == CommitmentStatus.Kept || c.Status == CommitmentStatus.KeptLate) && c.CompletedOn >= since && c.CompletedOn <= today)
-                      || ((c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken)
-                          && c.PromisedDate < today && c.PromisedDate >= since && d.Stage != DealStage.Lost))
-            select new
-            {
-                c.Id,
-                c.DealId,
-                DealTitle = d.Title,
-                AccountId = a.Id,
-                AccountName = a.Name,
-                RepId = u.Id,
-                RepName = u.DisplayName,
-                c.Kind,
-                c.Department,
-                c.Description,
-                c.Status,
-                c.PromisedDate,
-                c.CompletedOn,
-            }).ToListAsync(cancellationToken);
+    private static IQueryable<RecordRow> RecordRows(AppDbContext db, IQueryable<Deal> deals, DateOnly since, DateOnly today) =>
+        from c in db.Commitments.AsNoTracking()
+        join d in deals on c.DealId equals d.Id
+        join a in db.Accounts on d.AccountId equals a.Id
+        join u in db.Users on d.OwnerId equals u.Id
+        where c.Direction == CommitmentDirection.Ours
+              && (((c.Status == CommitmentStatus.Kept || c.Status == CommitmentStatus.KeptLate) && c.CompletedOn >= since && c.CompletedOn <= today)
+                  || ((c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken)
+                      && c.PromisedDate < today && c.PromisedDate >= since && d.Stage != DealStage.Lost))
+        select new RecordRow
+        {
+            CommitmentId = c.Id,
+            DealId = c.DealId,
+            DealTitle = d.Title,
+            AccountId = a.Id,
+            AccountName = a.Name,
+            RepId = u.Id,
+            RepName = u.DisplayName,
+            Kind = c.Kind,
+            Department = c.Department,
+            Description = c.Description,
+            Outcome = c.Status == CommitmentStatus.Kept ? DeliveryOutcome.Kept
+                : c.Status == CommitmentStatus.KeptLate ? DeliveryOutcome.KeptLate : DeliveryOutcome.Broken,
+            PromisedDate = c.PromisedDate,
+            CountsOn = c.CompletedOn ?? c.PromisedDate,
+        };
 
-        return rows.Select(r =>
-            {
-                var countsOn = r.CompletedOn ?? r.PromisedDate;
-                return new RecordRow
-                {
-                    CommitmentId = r.Id,
-                    DealId = r.DealId,
-                    DealTitle = r.DealTitle,
-                    AccountId = r.AccountId,
-                    AccountName = r.AccountName,
-                    RepId = r.RepId,
-                    RepName = r.RepName,
-                    Kind = r.Kind,
-                    Department = r.Department,
-                    Description = r.Description,
-                    Outcome = r.Status switch
-                    {
-                        CommitmentStatus.Kept => DeliveryOutcome.Kept,
-                        CommitmentStatus.KeptLate => DeliveryOutcome.KeptLate,
-                        _ => DeliveryOutcome.Broken,
-                    },
-                    PromisedDate = r.PromisedDate,
-                    CountsOn = countsOn,
-                    InWindow = countsOn >= windowStart && countsOn <= today,
-                };
-            })
-            .OrderByDescending(r => r.CountsOn).ThenBy(r => r.DealTitle, StringComparer.CurrentCulture)
-            .ToList();
+    /// <summary>The days the record covers: the window (the last <see cref="WindowDays"/>) and the charted months.</summary>
+    private sealed record RecordWindow(DateOnly Today)
+    {
+        public DateOnly Start => Today.AddDays(-(WindowDays - 1));
+        public DateOnly FirstMonth => new DateOnly(Today.Year, Today.Month, 1).AddMonths(-(Months - 1));
+        public DateOnly Since => Start < FirstMonth ? Start : FirstMonth;
     }
 
-    private static IEnumerable<AtRiskRow> Filtered(IEnumerable<AtRiskRow> rows, DashboardFilter filter) => rows.Where(r =>
-        (filter.RepId is null || r.RepId == filter.RepId)
-        && (filter.Department is null || r.Department == filter.Department)
-        && (filter.Kind is null || r.Kind == filter.Kind)
-        && (filter.Level is null || r.Level == filter.Level));
-
-    private static List<MonthRecord> ByMonth(IReadOnlyList<RecordRow> record, DateOnly today)
+    /// <summary>Promises of one rep, department, month and outcome: the grain PostgreSQL counts the record in.</summary>
+    private sealed record RecordGroup(string RepId, string RepName, Department Department, DateOnly Month, DeliveryOutcome Outcome, bool InWindow, int Count)
     {
-        var current = new DateOnly(today.Year, today.Month, 1);
-        return Enumerable.Range(0, Months)
-            .Select(i => current.AddMonths(i - (Months - 1)))
-            .Select(month => new MonthRecord(month, DeliveryRecord.Of(record.Where(r => r.CountsOn.Year == month.Year && r.CountsOn.Month == month.Month))))
-            .ToList();
+        public static DeliveryRecord Sum(IEnumerable<RecordGroup> groups)
+        {
+            var list = groups.ToList();
+            return new(
+                list.Where(g => g.Outcome == DeliveryOutcome.Kept).Sum(g => g.Count),
+                list.Where(g => g.Outcome == DeliveryOutcome.KeptLate).Sum(g => g.Count),
+                list.Where(g => g.Outcome == DeliveryOutcome.Broken).Sum(g => g.Count));
+        }
     }
 }

@@ -80,8 +80,6 @@ public sealed record RecordRow
     /// <summary>The day it counts on: the completion date, or the promised date of a broken promise.</summary>
     public DateOnly CountsOn { get; init; }
 
-    /// <summary>It falls in the last <see cref="DashboardService.WindowDays"/> days.</summary>
-    public bool InWindow { get; init; }
 }
 
 /// <summary>Kept, kept late and broken counts and the on-time rate they make (Kept / all three).</summary>
@@ -127,11 +125,12 @@ public sealed record AccountRef(Guid Id, string Name);
 
 /// <summary>
 /// The share of the team's active accounts with a broken promise in the window, against the setting. Past it,
-/// customers start to leave whatever the individual excuses.
+/// customers start to leave whatever the individual excuses. <see cref="AccountsWithBrokenPromises"/> names the first
+/// of them by name (<see cref="DashboardService.AlarmAccountsNamed"/>); <see cref="BrokenAccounts"/> counts all.
 /// </summary>
-public sealed record ThresholdAlarm(int ActiveAccounts, IReadOnlyList<AccountRef> AccountsWithBrokenPromises, decimal Threshold)
+public sealed record ThresholdAlarm(int ActiveAccounts, int BrokenAccounts, IReadOnlyList<AccountRef> AccountsWithBrokenPromises, decimal Threshold)
 {
-    public decimal Share => ActiveAccounts == 0 ? 0 : decimal.Round((decimal)AccountsWithBrokenPromises.Count / ActiveAccounts, 4);
+    public decimal Share => ActiveAccounts == 0 ? 0 : decimal.Round((decimal)BrokenAccounts / ActiveAccounts, 4);
 
     /// <summary>Raised when the share is above (not at) the threshold.</summary>
     public bool Raised => Share > Threshold;
@@ -146,15 +145,7 @@ public sealed record RecordFilter(
     string? RepId = null,
     Department? Department = null,
     DateOnly? Month = null,
-    bool WindowOnly = true)
-{
-    public IEnumerable<RecordRow> Apply(IEnumerable<RecordRow> rows) => rows.Where(r =>
-        (!WindowOnly || r.InWindow)
-        && (Outcomes is null || Outcomes.Contains(r.Outcome))
-        && (RepId is null || r.RepId == RepId)
-        && (Department is null || r.Department == Department)
-        && (Month is null || (r.CountsOn.Year == Month.Value.Year && r.CountsOn.Month == Month.Value.Month)));
-}
+    bool WindowOnly = true);
 
 /// <summary>Everything the manager's dashboard shows, for one team (or every team, for an admin).</summary>
 public sealed record DashboardView
@@ -173,11 +164,17 @@ public sealed record DashboardView
     public DateOnly Today { get; init; }
     public DashboardFilter Filter { get; init; } = new();
 
-    /// <summary>Late and AtRisk promises after the filters (or the chosen level), most urgent first.</summary>
+    /// <summary>The first page of Late and AtRisk promises after the filters (or the chosen level), most urgent first.</summary>
     public IReadOnlyList<AtRiskRow> AtRisk { get; init; } = [];
 
-    /// <summary>Watched promises after the filters, most urgent first; empty when a level is chosen.</summary>
+    /// <summary>How many promises the at-risk list holds in all.</summary>
+    public int AtRiskTotal { get; init; }
+
+    /// <summary>The first page of watched promises after the filters, most urgent first; empty when a level is chosen.</summary>
     public IReadOnlyList<AtRiskRow> Watch { get; init; } = [];
+
+    /// <summary>How many promises the watch list holds in all.</summary>
+    public int WatchTotal { get; init; }
 
     /// <summary>Reps who have promises not on track, for the rep filter.</summary>
     public IReadOnlyList<FilterOption<string>> Reps { get; init; } = [];
@@ -201,10 +198,5 @@ public sealed record DashboardView
     /// <summary>Late and broken promises per department in the window, most first.</summary>
     public IReadOnlyList<DepartmentRecord> ByDepartment { get; init; } = [];
 
-    public ThresholdAlarm Alarm { get; init; } = new(0, [], 0.10m);
-
-    /// <summary>Every delivery-record row of the charted months: the rows behind the numbers.</summary>
-    public IReadOnlyList<RecordRow> RecordRows { get; init; } = [];
-
-    public IEnumerable<RecordRow> RecordRowsFor(RecordFilter filter) => filter.Apply(RecordRows);
+    public ThresholdAlarm Alarm { get; init; } = new(0, 0, [], 0.10m);
 }

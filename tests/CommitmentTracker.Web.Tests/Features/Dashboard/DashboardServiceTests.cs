@@ -34,6 +34,12 @@ public sealed class DashboardServiceTests(TestDatabase database) : IClassFixture
 
     private readonly DashboardService _dashboard = new(database, new FakeTimeProvider(DashNow));
 
+    /// <summary>Every row of the charted months, not only the window's.</summary>
+    private static readonly RecordFilter AllRows = new(WindowOnly: false);
+
+    private async Task<IReadOnlyList<RecordRow>> RowsAsync(Actor actor, Guid? teamId, RecordFilter filter) =>
+        (await _dashboard.RecordRowsAsync(actor, teamId, filter, new PageRequest(PageSize: 200), Cancel)).Items;
+
     [Fact]
     public async Task The_tiles_show_the_hand_computed_figures_of_the_team()
     {
@@ -88,14 +94,14 @@ public sealed class DashboardServiceTests(TestDatabase database) : IClassFixture
 
         var view = await _dashboard.GetAsync(north.Manager, new DashboardFilter(), Cancel);
 
-        Assert.Equal(new[] { north.P6, north.P4, north.P2, north.P11, north.P1 }, view.RecordRowsFor(new RecordFilter()).Select(r => r.CommitmentId));
-        Assert.Equal(new[] { north.P11, north.P1 }, view.RecordRowsFor(new RecordFilter(Outcomes: [DeliveryOutcome.Kept])).Select(r => r.CommitmentId));
-        Assert.Equal(new[] { north.P4, north.P2 }, view.RecordRowsFor(new RecordFilter(Month: new DateOnly(2026, 5, 1), WindowOnly: false)).Select(r => r.CommitmentId));
-        Assert.Equal(new[] { north.P5 }, view.RecordRowsFor(new RecordFilter(Month: new DateOnly(2026, 2, 1), WindowOnly: false)).Select(r => r.CommitmentId));
-        Assert.Equal(new[] { north.P6 }, view.RecordRowsFor(new RecordFilter(RepId: north.Ben.UserId)).Select(r => r.CommitmentId));
+        Assert.Equal(new[] { north.P6, north.P4, north.P2, north.P11, north.P1 }, (await RowsAsync(north.Manager, view.TeamId, new RecordFilter())).Select(r => r.CommitmentId));
+        Assert.Equal(new[] { north.P11, north.P1 }, (await RowsAsync(north.Manager, view.TeamId, new RecordFilter(Outcomes: [DeliveryOutcome.Kept]))).Select(r => r.CommitmentId));
+        Assert.Equal(new[] { north.P4, north.P2 }, (await RowsAsync(north.Manager, view.TeamId, new RecordFilter(Month: new DateOnly(2026, 5, 1), WindowOnly: false))).Select(r => r.CommitmentId));
+        Assert.Equal(new[] { north.P5 }, (await RowsAsync(north.Manager, view.TeamId, new RecordFilter(Month: new DateOnly(2026, 2, 1), WindowOnly: false))).Select(r => r.CommitmentId));
+        Assert.Equal(new[] { north.P6 }, (await RowsAsync(north.Manager, view.TeamId, new RecordFilter(RepId: north.Ben.UserId))).Select(r => r.CommitmentId));
         Assert.Equal(new[] { north.P2 },
-            view.RecordRowsFor(new RecordFilter(Outcomes: [DeliveryOutcome.KeptLate, DeliveryOutcome.Broken], Department: Department.Service)).Select(r => r.CommitmentId));
-        var broken = view.RecordRowsFor(new RecordFilter(Outcomes: [DeliveryOutcome.Broken])).ToList();
+            (await RowsAsync(north.Manager, view.TeamId, new RecordFilter(Outcomes: [DeliveryOutcome.KeptLate, DeliveryOutcome.Broken], Department: Department.Service))).Select(r => r.CommitmentId));
+        var broken = (await RowsAsync(north.Manager, view.TeamId, new RecordFilter(Outcomes: [DeliveryOutcome.Broken]))).ToList();
         Assert.Equal(view.Alarm.AccountsWithBrokenPromises.Select(a => a.Id).Order(), broken.Select(r => r.AccountId).Distinct().Order());
     }
 
@@ -165,13 +171,13 @@ public sealed class DashboardServiceTests(TestDatabase database) : IClassFixture
 
         Assert.Equal(north.Team.Id, asked.TeamId);
         Assert.DoesNotContain(asked.AtRisk, r => r.CommitmentId == north.P12);
-        Assert.DoesNotContain(asked.RecordRows, r => r.CommitmentId == north.P12);
+        Assert.DoesNotContain(await RowsAsync(north.Manager, north.South.Id, AllRows), r => r.CommitmentId == north.P12);
         Assert.DoesNotContain(asked.Alarm.AccountsWithBrokenPromises, a => a.Id == north.Fir.Id);
         Assert.Empty(asked.Teams);
 
         Assert.Equal(south.TeamId, north.South.Id);
         Assert.Equal(new[] { north.P12 }, south.AtRisk.Select(r => r.CommitmentId));
-        Assert.Equal(new[] { north.P12 }, south.RecordRows.Select(r => r.CommitmentId));
+        Assert.Equal(new[] { north.P12 }, (await RowsAsync(north.SouthManager, north.Team.Id, AllRows)).Select(r => r.CommitmentId));
         Assert.Equal((0, 0, new DeliveryRecord(0, 0, 1)), (south.PendingApprovals, south.Verbal.Count, south.Record));
     }
 
@@ -214,7 +220,7 @@ public sealed class DashboardServiceTests(TestDatabase database) : IClassFixture
 
         Assert.False(view.HasTeam);
         Assert.Empty(view.AtRisk);
-        Assert.Empty(view.RecordRows);
+        Assert.Empty(await RowsAsync(manager, null, AllRows));
     }
 
     [Theory]
