@@ -232,11 +232,16 @@ public sealed class WaiverTests
     {
         var promise = Build.Promise();
         var milestone = promise.AddMilestone("Ship", Build.ServiceUser, Build.Day(60));
+        var done = promise.AddMilestone("Order parts", Build.ServiceUser, Build.Day(30));
+        Build.Update(promise, done, Build.Done(Build.Today));
         promise.Waive("Dropped", Build.Rep, Build.Now);
 
         var ex = Assert.Throws<DomainException>(() => Build.Update(promise, milestone, Build.Done(Build.Today)));
 
         Assert.Contains("waived", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(MilestoneStatus.NotStarted, milestone.Status);
+        // The unfinished milestone leaves the fulfilment queue as skipped, with the reason in its history; the done one stays done.
+        Assert.Equal((MilestoneStatus.Skipped, Milestone.WaivedPromiseReason), (milestone.Status, milestone.StatusReason));
+        Assert.Equal((MilestoneStatus.NotStarted, MilestoneStatus.Skipped, Build.Rep), (milestone.Updates[^1].OldStatus, milestone.Updates[^1].NewStatus, milestone.Updates[^1].ByUserId));
+        Assert.Equal(MilestoneStatus.Done, done.Status);
     }
 }

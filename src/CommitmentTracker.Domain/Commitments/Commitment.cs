@@ -203,6 +203,8 @@ public sealed class Commitment : IHasDomainEvents
         WaivedBy = byUserId;
         WaivedAt = now;
         Status = CommitmentStatus.Waived;
+        foreach (var milestone in _milestones)
+            milestone.SkipForWaivedPromise(byUserId, now);
     }
 
     /// <summary>Marks a promise without milestones done on the given date.</summary>
@@ -257,12 +259,12 @@ public sealed class Commitment : IHasDomainEvents
         {
             // Customer acceptance stays last on an outcome promise: insert before it.
             var acceptance = _milestones.Single(m => m.IsCustomerAcceptance);
-            var inserted = new Milestone(Id, acceptance.Position, title, assigneeId, plannedDate, false);
+            var inserted = new Milestone(Id, Department, acceptance.Position, title, assigneeId, plannedDate, false);
             acceptance.Position++;
             _milestones.Insert(_milestones.IndexOf(acceptance), inserted);
             return inserted;
         }
-        var milestone = new Milestone(Id, _milestones.Count + 1, title, assigneeId, plannedDate, isCustomerAcceptance);
+        var milestone = new Milestone(Id, Department, _milestones.Count + 1, title, assigneeId, plannedDate, isCustomerAcceptance);
         _milestones.Add(milestone);
         return milestone;
     }

@@ -19,10 +19,11 @@ public sealed class Milestone
 
     private Milestone() { }
 
-    internal Milestone(Guid commitmentId, int position, string title, string? assigneeId, DateOnly plannedDate, bool isCustomerAcceptance)
+    internal Milestone(Guid commitmentId, Department department, int position, string title, string? assigneeId, DateOnly plannedDate, bool isCustomerAcceptance)
     {
         Id = Guid.NewGuid();
         CommitmentId = commitmentId;
+        Department = department;
         Position = position;
         Title = Guard.Required(title, "Milestone title", FieldLengths.Title);
         AssigneeId = assigneeId;
@@ -33,6 +34,9 @@ public sealed class Milestone
 
     public Guid Id { get; private set; }
     public Guid CommitmentId { get; private set; }
+
+    /// <summary>The department of its promise (which never changes), so the fulfilment queue reads it without the promise.</summary>
+    public Department Department { get; private set; }
     public int Position { get; internal set; }
     public string Title { get; private set; } = "";
     public string? AssigneeId { get; private set; }
@@ -63,6 +67,22 @@ public sealed class Milestone
         AssigneeId = assigneeId;
         PlannedDate = plannedDate;
     }
+
+    /// <summary>Its promise was waived: an unfinished milestone will not be done, and leaves the fulfilment queue.</summary>
+    internal void SkipForWaivedPromise(string byUserId, DateTimeOffset now)
+    {
+        if (IsFinished)
+            return;
+        var oldStatus = Status;
+        Status = MilestoneStatus.Skipped;
+        StatusReason = WaivedPromiseReason;
+        LastUpdatedAt = now;
+        LastUpdatedBy = byUserId;
+        _updates.Add(new MilestoneUpdate(Id, byUserId, now, oldStatus, Status, ForecastDate, ForecastDate, WaivedPromiseReason));
+    }
+
+    /// <summary>Why the milestones of a waived promise are skipped.</summary>
+    public const string WaivedPromiseReason = "The promise was waived.";
 
     internal void Apply(MilestoneChange change, string byUserId, DateTimeOffset now, DateOnly today)
     {

@@ -95,50 +95,74 @@ public sealed class FulfilmentService(
     public Task<Page<QueueRow>> QueueAsync(Actor actor, QueueTab tab, string? search, PageRequest page, CancellationToken cancellationToken = default) =>
         QueueAsync(actor, tab, new QueueFilter(search), page, cancellationToken);
 
+    /// <summary>
+    /// A page of the queue. Tabs, filters and the default order run on open milestones alone (partial and expression
+    /// indexes, see the migration QueueAtScale), so a tab of hundreds of thousands of rows still reads one page; the
+    /// deal, account and promise are joined for that page only. Sorting by deal or promised date joins for every row.
+    /// </summary>
     public async Task<Page<QueueRow>> QueueAsync(Actor actor, QueueTab tab, QueueFilter filter, PageRequest page, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(page);
         if (!MayReadQueue(actor))
             return new Page<QueueRow>([], 0);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var rows = Filter(Rows(db, actor), actor, tab);
+        var milestones = InTab(db, actor, tab);
         if (filter.Kind is { } kind)
-            rows = rows.Where(r => r.Kind == kind);
+            milestones = milestones.Where(m => db.Commitments.Any(c => c.Id == m.CommitmentId && c.Kind == kind));
         if (filter.Status is { } status)
-            rows = rows.Where(r => r.Status == status);
-        var search = filter.Search;
-        if (!string.IsNullOrWhiteSpace(search))
+            milestones = milestones.Where(m => m.Status == status);
+        if (!string.IsNullOrWhiteSpace(filter.Search))
         {
-            var pattern = SearchPattern.Contains(search);
-            rows = rows.Where(r => EF.Functions.ILike(r.Milestone, pattern, SearchPattern.EscapeCharacter)
-                || EF.Functions.ILike(r.DealTitle, pattern, SearchPattern.EscapeCharacter)
-                || EF.Functions.ILike(r.AccountName, pattern, SearchPattern.EscapeCharacter));
+            var pattern = SearchPattern.Contains(filter.Search);
+            milestones = milestones.Where(m => EF.Functions.ILike(m.Title, pattern, SearchPattern.EscapeCharacter)
+                || db.Commitments.Any(c => c.Id == m.CommitmentId && db.Deals.Any(d => d.Id == c.DealId
+                    && (EF.Functions.ILike(d.Title, pattern, SearchPattern.EscapeCharacter)
+                        || db.Accounts.Any(a => a.Id == d.AccountId && EF.Functions.ILike(a.Name, pattern, SearchPattern.EscapeCharacter))))));
         }
-        var total = await rows.CountAsync(cancellationToken);
-        var sorted = (page.SortBy, page.Descending) switch
+        var total = await milestones.CountAsync(cancellationToken);
+        if (total == 0)
+            return new Page<QueueRow>([], 0);
+
+        List<QueueRow> items;
+        if (page.SortBy is "deal" or "promised")
         {
-            ("deal", false) => rows.OrderBy(r => r.DealTitle),
-            ("deal", true) => rows.OrderByDescending(r => r.DealTitle),
-            ("status", false) => rows.OrderBy(StatusOrder),
-            ("status", true) => rows.OrderByDescending(StatusOrder),
-            ("promised", false) => rows.OrderBy(r => r.PromisedDate),
-            ("promised", true) => rows.OrderByDescending(r => r.PromisedDate),
-            ("planned", true) => rows.OrderByDescending(r => r.ForecastDate ?? r.PlannedDate),
-            _ => rows.OrderBy(r => r.ForecastDate ?? r.PlannedDate),
-        };
-        var items = await sorted.ThenBy(r => r.MilestoneId).Skip(page.Skip).Take(page.Take).ToListAsync(cancellationToken);
-        // Rows are open milestones of promises not waived: whether the user may update one is the access rule alone.
+            var rows = Rows(db, milestones);
+            var sorted = (page.SortBy, page.Descending) switch
+            {
+                ("deal", false) => rows.OrderBy(r => r.DealTitle),
+                ("deal", true) => rows.OrderByDescending(r => r.DealTitle),
+                ("promised", false) => rows.OrderBy(r => r.PromisedDate),
+                _ => rows.OrderByDescending(r => r.PromisedDate),
+            };
+            items = await sorted.ThenBy(r => r.MilestoneId).Skip(page.Skip).Take(page.Take).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            var sorted = (page.SortBy, page.Descending) switch
+            {
+                ("status", false) => milestones.OrderBy(StatusOrder),
+                ("status", true) => milestones.OrderByDescending(StatusOrder),
+                ("planned", true) => milestones.OrderByDescending(m => m.ForecastDate ?? m.PlannedDate),
+                _ => milestones.OrderBy(m => m.ForecastDate ?? m.PlannedDate),
+            };
+            var ids = await sorted.ThenBy(m => m.Id).Skip(page.Skip).Take(page.Take).Select(m => m.Id).ToListAsync(cancellationToken);
+            var found = await Rows(db, db.Milestones.Where(m => ids.Contains(m.Id))).ToDictionaryAsync(r => r.MilestoneId, cancellationToken);
+            items = [.. ids.Select(id => found[id])];
+        }
+        // Rows are open milestones (a waived promise's are skipped): whether the user may update one is the access rule alone.
         return new Page<QueueRow>([.. items.Select(r => r with { CanUpdate = MilestoneAccess.MayUpdate(actor, r.AssigneeId, r.Department) })], total);
     }
 
-    /// <summary>How many rows each tab holds, for the counts on the tabs.</summary>
+    /// <summary>How many rows each tab holds, for the counts on the tabs: one indexed count per tab, on milestones alone.</summary>
     public async Task<IReadOnlyDictionary<QueueTab, int>> CountsAsync(Actor actor, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var counts = Enum.GetValues<QueueTab>().ToDictionary(t => t, _ => 0);
         if (!MayReadQueue(actor))
             return counts;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         foreach (var tab in Enum.GetValues<QueueTab>())
-            counts[tab] = await Filter(Rows(db, actor), actor, tab).CountAsync(cancellationToken);
+            counts[tab] = await InTab(db, actor, tab).CountAsync(cancellationToken);
         return counts;
     }
 
@@ -146,35 +170,40 @@ public sealed class FulfilmentService(
     private static bool MayReadQueue(Actor actor) => actor.IsService || actor.IsAdmin;
 
     /// <summary>Statuses are stored by name: sort them in their lifecycle order, not alphabetically.</summary>
-    private static readonly System.Linq.Expressions.Expression<Func<QueueRow, int>> StatusOrder = r =>
-        r.Status == MilestoneStatus.NotStarted ? 0 : r.Status == MilestoneStatus.InProgress ? 1
-        : r.Status == MilestoneStatus.Blocked ? 2 : r.Status == MilestoneStatus.Done ? 3 : 4;
+    private static readonly System.Linq.Expressions.Expression<Func<Milestone, int>> StatusOrder = m =>
+        m.Status == MilestoneStatus.NotStarted ? 0 : m.Status == MilestoneStatus.InProgress ? 1
+        : m.Status == MilestoneStatus.Blocked ? 2 : m.Status == MilestoneStatus.Done ? 3 : 4;
 
-    private IQueryable<QueueRow> Filter(IQueryable<QueueRow> rows, Actor actor, QueueTab tab)
+    /// <summary>
+    /// The open milestones of a tab. Open means not done nor skipped (a waived promise's milestones are skipped), so no
+    /// join with the promise is needed; each tab's condition matches one of the queue's indexes.
+    /// </summary>
+    private IQueryable<Milestone> InTab(AppDbContext db, Actor actor, QueueTab tab)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = Today;
         var staleBefore = clock.GetUtcNow().AddDays(-options.Value.StaleAfterDays);
+        var open = db.Milestones.AsNoTracking().Where(m => m.Status != MilestoneStatus.Done && m.Status != MilestoneStatus.Skipped);
         return tab switch
         {
-            QueueTab.AssignedToMe => rows.Where(r => r.AssigneeId == actor.UserId),
-            QueueTab.MyDepartmentUnassigned => rows.Where(r => r.AssigneeId == null && r.Department == actor.Department),
-            QueueTab.DueThisWeek => rows.Where(r => (r.ForecastDate ?? r.PlannedDate) >= today && (r.ForecastDate ?? r.PlannedDate) <= today.AddDays(6)),
-            QueueTab.Overdue => rows.Where(r => (r.ForecastDate ?? r.PlannedDate) < today),
-            QueueTab.Stale => rows.Where(r => r.Status == MilestoneStatus.InProgress && (r.LastUpdatedAt == null || r.LastUpdatedAt < staleBefore)),
-            QueueTab.Blocked => rows.Where(r => r.Status == MilestoneStatus.Blocked),
-            _ => rows,
+            QueueTab.AssignedToMe => open.Where(m => m.AssigneeId == actor.UserId),
+            QueueTab.MyDepartmentUnassigned => open.Where(m => m.AssigneeId == null && m.Department == actor.Department),
+            QueueTab.DueThisWeek => open.Where(m => (m.ForecastDate ?? m.PlannedDate) >= today && (m.ForecastDate ?? m.PlannedDate) <= today.AddDays(6)),
+            QueueTab.Overdue => open.Where(m => (m.ForecastDate ?? m.PlannedDate) < today),
+            QueueTab.Stale => open.Where(m => m.Status == MilestoneStatus.InProgress && (m.LastUpdatedAt == null || m.LastUpdatedAt < staleBefore)),
+            QueueTab.Blocked => open.Where(m => m.Status == MilestoneStatus.Blocked),
+            _ => open,
         };
     }
 
-    private static IQueryable<QueueRow> Rows(AppDbContext db, Actor actor)
+    /// <summary>The queue's rows for the given milestones: the promise, deal, account and assignee joined.</summary>
+    private static IQueryable<QueueRow> Rows(AppDbContext db, IQueryable<Milestone> milestones)
     {
-        return from m in db.Milestones.AsNoTracking()
+        return from m in milestones
                join c in db.Commitments on m.CommitmentId equals c.Id
                join d in db.Deals on c.DealId equals d.Id
                join a in db.Accounts on d.AccountId equals a.Id
                join u in db.Users on m.AssigneeId equals u.Id into assignees
                from u in assignees.DefaultIfEmpty()
-               where m.Status != MilestoneStatus.Done && m.Status != MilestoneStatus.Skipped && c.Status != CommitmentStatus.Waived
                select new QueueRow
                {
                    MilestoneId = m.Id,
@@ -191,7 +220,7 @@ public sealed class FulfilmentService(
                    PlannedDate = m.PlannedDate,
                    ForecastDate = m.ForecastDate,
                    PromisedDate = c.PromisedDate,
-                   Department = c.Department,
+                   Department = m.Department,
                    LastUpdatedAt = m.LastUpdatedAt,
                    IsCustomerAcceptance = m.IsCustomerAcceptance,
                    Version = EF.Property<uint>(m, AppDbContext.Version),

@@ -92,7 +92,9 @@ internal sealed class MilestoneConfiguration : IEntityTypeConfiguration<Mileston
         builder.HasOne<AppUser>().WithMany().HasForeignKey(m => m.AssigneeId).OnDelete(DeleteBehavior.SetNull);
         builder.HasMany(m => m.Updates).WithOne().HasForeignKey(u => u.MilestoneId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(m => new { m.CommitmentId, m.Position });
-        // The fulfilment queue: by assignee and status, by due date.
+        // The fulfilment queue: by assignee and status, by due date. The open milestones by expected date (forecast, else
+        // plan), all and unassigned per department, and the stale ones are expression or partial indexes created in the
+        // migration QueueAtScale: see FulfilmentService.
         builder.HasIndex(m => new { m.AssigneeId, m.Status, m.PlannedDate });
         builder.HasIndex(m => new { m.Status, m.PlannedDate });
         builder.HasXminVersion();

@@ -45,6 +45,8 @@ internal sealed class RecoveryPlanConfiguration : IEntityTypeConfiguration<Recov
         builder.HasIndex(p => p.CommitmentId).IsUnique().HasFilter("resolved_at IS NULL").HasDatabaseName(ConcurrencyExtensions.OpenRecoveryPlanIndex);
         // The metrics read closed plans by root cause and time.
         builder.HasIndex(p => new { p.RootCause, p.ResolvedAt });
+        // A deal's plans (the deal page), a team's plans (the dashboard's insights, the plans list).
+        builder.HasIndex(p => new { p.DealId, p.ResolvedAt });
         builder.HasXminVersion();
     }
 }

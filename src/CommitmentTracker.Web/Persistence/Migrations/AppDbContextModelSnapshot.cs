@@ -364,6 +364,12 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("completed_on");
 
+                    b.Property<string>("Department")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("department");
+
                     b.Property<DateOnly?>("ForecastDate")
                         .HasColumnType("date")
                         .HasColumnName("forecast_date");
@@ -1237,6 +1243,9 @@ namespace CommitmentTracker.Web.Persistence.Migrations
 
                     b.HasIndex("CommitmentId", "DetectedAt")
                         .HasDatabaseName("ix_recovery_plans_commitment_id_detected_at");
+
+                    b.HasIndex("DealId", "ResolvedAt")
+                        .HasDatabaseName("ix_recovery_plans_deal_id_resolved_at");
 
                     b.HasIndex("RootCause", "ResolvedAt")
                         .HasDatabaseName("ix_recovery_plans_root_cause_resolved_at");
