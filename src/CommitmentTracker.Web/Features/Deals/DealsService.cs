@@ -215,7 +215,8 @@ public sealed class DealsService(
     public async Task<DealView?> GetAsync(Actor actor, Guid dealId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var deal = await db.Deals.AsNoTracking().AsSplitQuery().VisibleTo(db, actor)
+        // Tracked, so the row versions the page's edits must quote come from the change tracker, not more queries.
+        var deal = await db.Deals.AsSplitQuery().VisibleTo(db, actor)
             .Include(d => d.Commitments).ThenInclude(c => c.Milestones.OrderBy(m => m.Position))
             .Include(d => d.Commitments).ThenInclude(c => c.DateHistory)
             .Include(d => d.Checklist)
@@ -226,22 +227,26 @@ public sealed class DealsService(
             .SingleOrDefaultAsync(d => d.Id == dealId, cancellationToken);
         if (deal is null)
             return null;
+        var versions = db.ChangeTracker.Entries()
+            .Where(e => e.Entity is Deal or Commitment or Milestone)
+            .ToDictionary(e => (Guid)e.Property("Id").CurrentValue!, e => (uint)e.Property(AppDbContext.Version).CurrentValue!);
+        db.ChangeTracker.Clear();
         var account = await db.Accounts.AsNoTracking().Include(a => a.Contacts).SingleAsync(a => a.Id == deal.AccountId, cancellationToken);
         var communications = await db.CommunicationEntries.AsNoTracking()
             .Where(e => e.DealId == dealId).OrderByDescending(e => e.OccurredAt).ToListAsync(cancellationToken);
+        var canEdit = await db.Deals.EditableBy(db, actor).AnyAsync(d => d.Id == dealId, cancellationToken);
+        var history = await db.AuditEntries.AsNoTracking().Where(a => a.DealId == dealId)
+            .OrderByDescending(a => a.Id).Take(500).ToListAsync(cancellationToken);
         var userIds = deal.Commitments.Select(c => c.OwnerId)
             .Concat(deal.Commitments.SelectMany(c => c.Milestones).Select(m => m.AssigneeId).OfType<string>())
             .Concat(deal.StageHistory.Select(s => s.ByUserId))
             .Concat(communications.Select(c => c.LoggedBy))
+            .Concat(history.Select(h => h.ChangedBy))
             .Append(deal.OwnerId).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
         names["system"] = "System";
-        var canEdit = await db.Deals.EditableBy(db, actor).AnyAsync(d => d.Id == dealId, cancellationToken);
-        var versions = await Versions(db, dealId, cancellationToken);
-        var history = await db.AuditEntries.AsNoTracking().Where(a => a.DealId == dealId)
-            .OrderByDescending(a => a.Id).Take(500).ToListAsync(cancellationToken);
-        foreach (var by in history.Select(h => h.ChangedBy).Distinct().Where(id => !names.ContainsKey(id)).ToList())
-            names[by] = await db.Users.Where(u => u.Id == by).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken) ?? "System";
+        foreach (var by in history.Select(h => h.ChangedBy).Where(id => !names.ContainsKey(id)))
+            names[by] = "System";
         // Per promise: its open recovery plan, else its newest closed one.
         var plans = await db.RecoveryPlans.AsNoTracking().Where(p => p.DealId == dealId)
             .Select(p => new { p.CommitmentId, p.Id, Open = p.ResolvedAt == null, p.DetectedAt }).ToListAsync(cancellationToken);
@@ -257,17 +262,6 @@ public sealed class DealsService(
         };
     }
 
-    /// <summary>Row versions of the deal and its promises and milestones, so edits can say what they saw.</summary>
-    private static async Task<Dictionary<Guid, uint>> Versions(AppDbContext db, Guid dealId, CancellationToken cancellationToken)
-    {
-        var versions = await db.Deals.Where(d => d.Id == dealId)
-            .Select(d => new { d.Id, Version = EF.Property<uint>(d, AppDbContext.Version) }).ToListAsync(cancellationToken);
-        var commitments = await db.Commitments.Where(c => c.DealId == dealId)
-            .Select(c => new { c.Id, Version = EF.Property<uint>(c, AppDbContext.Version) }).ToListAsync(cancellationToken);
-        var milestones = await db.Milestones.Where(m => db.Commitments.Any(c => c.Id == m.CommitmentId && c.DealId == dealId))
-            .Select(m => new { m.Id, Version = EF.Property<uint>(m, AppDbContext.Version) }).ToListAsync(cancellationToken);
-        return versions.Concat(commitments).Concat(milestones).ToDictionary(v => v.Id, v => v.Version);
-    }
 }
 
 /// <summary>A promise's recovery plan, for a link.</summary>

@@ -48,6 +48,12 @@ internal sealed partial class CommitmentConfiguration : IEntityTypeConfiguration
         // The dashboard's at-risk list reads stored levels with one indexed query.
         builder.HasIndex(c => new { c.RiskLevel, c.Direction, c.Status });
         builder.HasIndex(c => new { c.DealId, c.PromisedDate });
+        // A deal's open promises (deal lists, Today, the dashboard's approvals) and its promises not on track (lists, the
+        // dashboard): small partial indexes probed once per deal.
+        builder.HasIndex(c => new { c.DealId, c.Status, c.Direction, c.PromisedDate }).HasFilter("status IN ('Open', 'Broken')")
+            .HasDatabaseName("ix_commitments_open_by_deal");
+        builder.HasIndex(c => new { c.DealId, c.RiskLevel }).HasFilter("risk_level <> 'OnTrack'")
+            .HasDatabaseName("ix_commitments_not_on_track_by_deal");
         // The risk sweep's queue: open promises of ours whose review day has come.
         builder.HasIndex(c => c.RiskReviewOn).HasFilter("risk_review_on IS NOT NULL");
         // Promises due soon for an owner; approvals waiting for a manager.

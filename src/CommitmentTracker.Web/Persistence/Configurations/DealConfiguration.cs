@@ -67,6 +67,10 @@ internal sealed class TouchpointConfiguration : IEntityTypeConfiguration<Touchpo
         builder.Property(t => t.CompletedBy).HasMaxLength(FieldLengths.UserId);
         // A rep's home lists open touchpoints by due date.
         builder.HasIndex(t => new { t.DueOn, t.DealId }).HasFilter("completed_at IS NULL AND NOT is_cancelled");
+        // All of a deal's touchpoints (the deal page), and its open ones (Today starts from the user's deals).
+        builder.HasIndex(t => t.DealId);
+        builder.HasIndex(t => new { t.DealId, t.DueOn }).HasFilter("completed_at IS NULL AND NOT is_cancelled")
+            .HasDatabaseName("ix_touchpoints_open_by_deal");
         builder.HasXminVersion();
     }
 }

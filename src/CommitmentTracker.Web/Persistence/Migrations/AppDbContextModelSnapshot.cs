@@ -313,11 +313,19 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.HasIndex("DealId", "PromisedDate")
                         .HasDatabaseName("ix_commitments_deal_id_promised_date");
 
+                    b.HasIndex("DealId", "RiskLevel")
+                        .HasDatabaseName("ix_commitments_not_on_track_by_deal")
+                        .HasFilter("risk_level <> 'OnTrack'");
+
                     b.HasIndex("OwnerId", "Status", "PromisedDate")
                         .HasDatabaseName("ix_commitments_owner_id_status_promised_date");
 
                     b.HasIndex("RiskLevel", "Direction", "Status")
                         .HasDatabaseName("ix_commitments_risk_level_direction_status");
+
+                    b.HasIndex("DealId", "Status", "Direction", "PromisedDate")
+                        .HasDatabaseName("ix_commitments_open_by_deal")
+                        .HasFilter("status IN ('Open', 'Broken')");
 
                     b.ToTable("commitments", (string)null);
                 });
@@ -1016,6 +1024,10 @@ namespace CommitmentTracker.Web.Persistence.Migrations
 
                     b.HasIndex("DealId")
                         .HasDatabaseName("ix_touchpoints_deal_id");
+
+                    b.HasIndex("DealId", "DueOn")
+                        .HasDatabaseName("ix_touchpoints_open_by_deal")
+                        .HasFilter("completed_at IS NULL AND NOT is_cancelled");
 
                     b.HasIndex("DueOn", "DealId")
                         .HasDatabaseName("ix_touchpoints_due_on_deal_id")
