@@ -27,7 +27,8 @@ namespace CommitmentTracker.Web.Tests.Features.Dashboard;
 public sealed class RecoveryInsightsSectionTests : IClassFixture<TestDatabase>, IAsyncDisposable
 {
     /// <summary>Longer than the page's debounce; a bound for a broken page, not a timing assertion.</summary>
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+    // A wait for a condition, generous for a busy machine: the page loads its figures from PostgreSQL.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private static CancellationToken Cancel => Xunit.TestContext.Current.CancellationToken;
 
