@@ -1,3 +1,4 @@
+using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Recovery;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
@@ -8,11 +9,15 @@ namespace CommitmentTracker.Web.Features.Dashboard;
 /// <summary>
 /// "What the recovery plans teach" on the manager's dashboard, for the same team as the rest of it
 /// (<see cref="DashboardScope"/>): broken and recovered promises by root cause and by department, compensation spent
-/// against budget, the durations from detection on, the lessons, and the plans still open. One query selects the plans
-/// closed in the window and those still open; <see cref="RecoveryMetrics"/> works out the figures from those rows.
+/// against budget, the durations from detection on, the lessons, and the plans still open. One query selects the facts
+/// (small rows, no text) of the plans closed in the window and those still open; <see cref="RecoveryMetrics"/> works out
+/// the figures from them. The lessons come a page at a time.
 /// </summary>
 public sealed class RecoveryInsightsService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
 {
+    /// <summary>Lessons shown at first; the page asks for more.</summary>
+    public const int LessonsPageSize = 10;
+
     /// <summary>Plans closed in the last year count by default.</summary>
     public const int DefaultWindowDays = 365;
 
@@ -29,56 +34,83 @@ public sealed class RecoveryInsightsService(IDbContextFactory<AppDbContext> dbFa
         if (!scope.HasTeam)
             return new RecoveryInsightsView { HasTeam = false, WindowDays = windowDays, WindowStart = windowStart };
 
-        var rows = await (
-            from p in db.RecoveryPlans.AsNoTracking()
-            join d in scope.Deals on p.DealId equals d.Id
+        var facts = await (
+            from p in Plans(db, scope.Deals, windowStart)
+            join d in db.Deals on p.DealId equals d.Id
             join c in db.Commitments on p.CommitmentId equals c.Id
-            where p.ResolvedAt == null || p.ResolvedAt >= windowStart
-            select new
+            select new RecoveryPlanFacts
             {
-                Facts = new RecoveryPlanFacts
-                {
-                    PlanId = p.Id,
-                    PromiseStatus = c.Status,
-                    Currency = d.Value.Currency,
-                    DetectedAt = p.DetectedAt,
-                    ManagerAlertedAt = p.ManagerAlertedAt,
-                    CustomerToldAt = p.CustomerToldAt,
-                    ResolvedAt = p.ResolvedAt,
-                    RootCause = p.RootCause,
-                    RootCauseDepartment = p.RootCauseDepartment,
-                    Compensation = p.Compensation,
-                    CompensationApproved = p.CompensationApprovedAt != null,
-                    HasOverdueStep = p.ResolvedAt == null && p.Steps.Any(s => s.DoneAt == null && s.DueAt < now),
-                },
-                p.DealId,
-                DealTitle = d.Title,
-                c.Description,
-                p.Lesson,
+                PlanId = p.Id,
+                PromiseStatus = c.Status,
+                Currency = d.Value.Currency,
+                DetectedAt = p.DetectedAt,
+                ManagerAlertedAt = p.ManagerAlertedAt,
+                CustomerToldAt = p.CustomerToldAt,
+                ResolvedAt = p.ResolvedAt,
+                RootCause = p.RootCause,
+                RootCauseDepartment = p.RootCauseDepartment,
+                Compensation = p.Compensation,
+                CompensationApproved = p.CompensationApprovedAt != null,
+                HasOverdueStep = p.ResolvedAt == null && p.Steps.Any(s => s.DoneAt == null && s.DueAt < now),
             }).ToListAsync(cancellationToken);
+        var lessons = await LessonsPageAsync(db, scope.Deals, windowStart, null, 0, LessonsPageSize, cancellationToken);
 
         return new RecoveryInsightsView
         {
             TeamId = scope.TeamId,
             WindowDays = windowDays,
             WindowStart = windowStart,
-            Figures = RecoveryMetrics.Of(rows.Select(r => r.Facts), windowStart),
-            Lessons = rows
-                .Where(r => r.Facts is { ResolvedAt: not null, RootCause: not null, RootCauseDepartment: not null })
-                .Select(r => new RecoveryLesson
-                {
-                    PlanId = r.Facts.PlanId,
-                    ClosedAt = r.Facts.ResolvedAt!.Value,
-                    RootCause = r.Facts.RootCause!.Value,
-                    Department = r.Facts.RootCauseDepartment!.Value,
-                    Lesson = r.Lesson ?? "",
-                    DealId = r.DealId,
-                    DealTitle = r.DealTitle,
-                    PromiseDescription = r.Description,
-                    Outcome = r.Facts.Outcome,
-                })
-                .OrderByDescending(l => l.ClosedAt).ThenBy(l => l.PlanId)
-                .ToList(),
+            Figures = RecoveryMetrics.Of(facts, windowStart),
+            Lessons = lessons.Items,
+            LessonsTotal = lessons.TotalCount,
         };
+    }
+
+    /// <summary>A page of the lessons of the plans closed in the window (of one root cause, or all), newest first.</summary>
+    public async Task<Page<RecoveryLesson>> LessonsAsync(
+        Actor actor, Guid? teamId, RootCause? rootCause, int skip, int take, int windowDays = DefaultWindowDays, CancellationToken cancellationToken = default)
+    {
+        DashboardScope.EnsureAllowed(actor);
+        var windowStart = clock.GetUtcNow().AddDays(-windowDays);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var scope = await DashboardScope.ResolveAsync(db, actor, teamId, cancellationToken);
+        if (!scope.HasTeam)
+            return new Page<RecoveryLesson>([], 0);
+        return await LessonsPageAsync(db, scope.Deals, windowStart, rootCause, skip, take, cancellationToken);
+    }
+
+    /// <summary>The plans that count: every open one, and those closed since the window's start (indexed by deal).</summary>
+    private static IQueryable<RecoveryPlan> Plans(AppDbContext db, IQueryable<Deal> deals, DateTimeOffset windowStart) =>
+        from p in db.RecoveryPlans.AsNoTracking()
+        join d in deals on p.DealId equals d.Id
+        where p.ResolvedAt == null || p.ResolvedAt >= windowStart
+        select p;
+
+    private static async Task<Page<RecoveryLesson>> LessonsPageAsync(
+        AppDbContext db, IQueryable<Deal> deals, DateTimeOffset windowStart, RootCause? rootCause, int skip, int take, CancellationToken cancellationToken)
+    {
+        var closed = Plans(db, deals, windowStart).Where(p => p.ResolvedAt != null && p.RootCause != null && p.RootCauseDepartment != null);
+        if (rootCause is { } cause)
+            closed = closed.Where(p => p.RootCause == cause);
+        var total = await closed.CountAsync(cancellationToken);
+        var rows = await (
+            from p in closed
+            join d in db.Deals on p.DealId equals d.Id
+            join c in db.Commitments on p.CommitmentId equals c.Id
+            orderby p.ResolvedAt descending, p.Id
+            select new { p.Id, p.ResolvedAt, p.RootCause, p.RootCauseDepartment, p.Lesson, p.DealId, DealTitle = d.Title, c.Description, c.Status })
+            .Skip(skip).Take(Math.Clamp(take, 1, 200)).ToListAsync(cancellationToken);
+        return new Page<RecoveryLesson>(rows.Select(r => new RecoveryLesson
+        {
+            PlanId = r.Id,
+            ClosedAt = r.ResolvedAt!.Value,
+            RootCause = r.RootCause!.Value,
+            Department = r.RootCauseDepartment!.Value,
+            Lesson = r.Lesson ?? "",
+            DealId = r.DealId,
+            DealTitle = r.DealTitle,
+            PromiseDescription = r.Description,
+            Outcome = RecoveryMetrics.OutcomeOf(r.Status),
+        }).ToList(), total);
     }
 }

@@ -33,13 +33,13 @@ public sealed record RecoveryInsightsView
 
     public RecoveryFigures Figures { get; init; } = RecoveryFigures.Empty;
 
-    /// <summary>The lessons of the plans closed in the window, newest first.</summary>
+    /// <summary>The first page of the lessons of the plans closed in the window, newest first.</summary>
     public IReadOnlyList<RecoveryLesson> Lessons { get; init; } = [];
+
+    /// <summary>How many lessons the window holds in all.</summary>
+    public int LessonsTotal { get; init; }
 
     /// <summary>The window in words: "12 months" for a year, else days.</summary>
     public string WindowLabel => WindowDays == 365 ? "12 months" : $"{WindowDays} days";
 
-    /// <summary>The lessons of one root cause (all of them without one), newest first.</summary>
-    public IEnumerable<RecoveryLesson> LessonsFor(RootCause? rootCause) =>
-        rootCause is { } cause ? Lessons.Where(l => l.RootCause == cause) : Lessons;
 }

@@ -27,6 +27,9 @@ public sealed class RecoveryInsightsTests(TestDatabase database) : IClassFixture
 
     private readonly RecoveryInsightsService _insights = new(database, new FakeTimeProvider(InsightsNow));
 
+    private async Task<IReadOnlyList<RecoveryLesson>> LessonsAsync(Actor actor, RootCause? cause) =>
+        (await _insights.LessonsAsync(actor, null, cause, 0, 50, cancellationToken: Cancel)).Items;
+
     [Fact]
     public async Task Closed_plans_by_root_cause_form_a_pareto_with_the_recovered_and_broken_split_and_the_cumulative_share()
     {
@@ -118,10 +121,11 @@ public sealed class RecoveryInsightsTests(TestDatabase database) : IClassFixture
         var view = await _insights.GetAsync(north.Manager, null, cancellationToken: Cancel);
 
         Assert.Equal(new[] { north.P6, north.P5, north.P4, north.P3, north.P2, north.P1 }, view.Lessons.Select(l => l.PlanId));
-        Assert.Equal(new[] { north.P3, north.P2, north.P1 }, view.LessonsFor(RootCause.PoorCommunication).Select(l => l.PlanId));
-        Assert.Equal(new[] { north.P6 }, view.LessonsFor(RootCause.CustomerSideDelay).Select(l => l.PlanId));
-        Assert.Empty(view.LessonsFor(RootCause.Dishonesty));
-        Assert.Equal(view.Lessons, view.LessonsFor(null));
+        Assert.Equal(new[] { north.P3, north.P2, north.P1 }, (await LessonsAsync(north.Manager, RootCause.PoorCommunication)).Select(l => l.PlanId));
+        Assert.Equal(new[] { north.P6 }, (await LessonsAsync(north.Manager, RootCause.CustomerSideDelay)).Select(l => l.PlanId));
+        Assert.Empty((await LessonsAsync(north.Manager, RootCause.Dishonesty)));
+        Assert.Equal(view.Lessons, (await LessonsAsync(north.Manager, null)));
+        Assert.Equal(6, view.LessonsTotal);
 
         var lesson = view.Lessons.Single(l => l.PlanId == north.P5);
         Assert.Equal(
