@@ -592,6 +592,12 @@ internal sealed class DealSimulator
                         break;
                     case CommitmentStatus.Waived:
                         WorkUntil(worker, DayOf(Row.WaivedAt!.Value));
+                        // As Commitment.Waive does: the unfinished milestones are skipped, with the reason in their history.
+                        foreach (var m in Row.Milestones.Where(m => !m.IsFinished))
+                        {
+                            Update(m, Row.WaivedBy!, Row.WaivedAt!.Value, MilestoneStatus.Skipped, m.ForecastDate, "The promise was waived.");
+                            m.StatusReason = "The promise was waived.";
+                        }
                         break;
                     case CommitmentStatus.Broken:
                         Late(worker, overdueTheirs);
