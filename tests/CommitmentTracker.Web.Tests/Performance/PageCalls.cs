@@ -71,12 +71,13 @@ public sealed class PageCalls
         _alerts = new AlertsService(dbFactory, clock);
     }
 
-    /// <summary>The dashboard and its recovery insights section (the manager's own team).</summary>
+    /// <summary>The dashboard and its recovery insights section (the manager's own team), and the rows behind a number.</summary>
     public async Task<int> DashboardAsync(CancellationToken cancellationToken)
     {
         var view = await _dashboard.GetAsync(_actors.Manager, new DashboardFilter(), cancellationToken);
         var insights = await _insights.GetAsync(_actors.Manager, null, cancellationToken: cancellationToken);
-        return view.AtRisk.Count + view.Watch.Count + view.RecordRows.Count + insights.Lessons.Count;
+        var behind = await _dashboard.RecordRowsAsync(_actors.Manager, null, new RecordFilter(), FirstPage(), cancellationToken);
+        return view.AtRisk.Count + view.Watch.Count + behind.Items.Count + insights.Lessons.Count;
     }
 
     public async Task<int> TeamDealsAsync(CancellationToken cancellationToken) =>
