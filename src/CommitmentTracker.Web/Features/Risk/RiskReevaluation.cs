@@ -12,6 +12,26 @@ namespace CommitmentTracker.Web.Features.Risk;
 /// </summary>
 internal static class RiskReevaluation
 {
+    /// <summary>Deals a context evaluated outside a save (the sweep), so the save that follows does not evaluate them again.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AppDbContext, HashSet<Guid>> EvaluatedBeforeSave = new();
+
+    /// <summary>Re-evaluates the deals' promises now, before the caller saves them (the sweep).</summary>
+    public static async Task ApplyBeforeSaveAsync(AppDbContext db, IReadOnlyCollection<Guid> dealIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await ApplyAsync(db, dealIds, now, cancellationToken);
+        EvaluatedBeforeSave.GetOrCreateValue(db).UnionWith(dealIds);
+    }
+
+    /// <summary>Takes the deals evaluated since the last save out of <paramref name="dealIds"/>, once.</summary>
+    public static void SkipEvaluatedBeforeSave(AppDbContext db, HashSet<Guid> dealIds)
+    {
+        if (EvaluatedBeforeSave.TryGetValue(db, out var evaluated))
+        {
+            dealIds.ExceptWith(evaluated);
+            EvaluatedBeforeSave.Remove(db);
+        }
+    }
+
     public static async Task ApplyAsync(AppDbContext db, IReadOnlyCollection<Guid> dealIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (dealIds.Count == 0)

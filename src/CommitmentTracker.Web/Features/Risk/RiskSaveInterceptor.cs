@@ -18,7 +18,9 @@ public sealed class RiskSaveInterceptor : SaveChangesInterceptor
     {
         if (eventData.Context is not AppDbContext db)
             return result;
-        await RiskReevaluation.ApplyAsync(db, await TouchedDealsAsync(db, cancellationToken), db.SaveTime, cancellationToken);
+        var touched = await TouchedDealsAsync(db, cancellationToken);
+        RiskReevaluation.SkipEvaluatedBeforeSave(db, touched);
+        await RiskReevaluation.ApplyAsync(db, touched, db.SaveTime, cancellationToken);
         var raisers = db.ChangeTracker.Entries<Commitment>().Select(e => e.Entity).Where(c => c.DomainEvents.Count > 0).ToList();
         foreach (var commitment in raisers)
         {

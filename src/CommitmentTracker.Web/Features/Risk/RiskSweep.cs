@@ -121,7 +121,7 @@ public sealed class RiskSweep(IDbContextFactory<AppDbContext> dbFactory, TimePro
             var now = clock.GetUtcNow();
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             db.ChangedAt = now;
-            await RiskReevaluation.ApplyAsync(db, dealIds, now, cancellationToken);
+            await RiskReevaluation.ApplyBeforeSaveAsync(db, dealIds, now, cancellationToken);
             var changed = db.ChangeTracker.Entries<Commitment>().Count(e => e.Property(c => c.RiskLevel).IsModified);
             try
             {

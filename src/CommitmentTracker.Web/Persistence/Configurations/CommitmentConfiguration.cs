@@ -50,7 +50,7 @@ internal sealed partial class CommitmentConfiguration : IEntityTypeConfiguration
         builder.HasIndex(c => new { c.DealId, c.PromisedDate });
         // A deal's open promises (deal lists, Today, the dashboard's approvals) and its promises not on track (lists, the
         // dashboard): small partial indexes probed once per deal.
-        builder.HasIndex(c => new { c.DealId, c.Status, c.Direction, c.PromisedDate }).HasFilter("status IN ('Open', 'Broken')")
+        builder.HasIndex(c => new { c.DealId, c.Status, c.Direction, c.PromisedDate }).HasFilter("status = 'Open' OR status = 'Broken'")
             .HasDatabaseName("ix_commitments_open_by_deal");
         builder.HasIndex(c => new { c.DealId, c.RiskLevel }).HasFilter("risk_level <> 'OnTrack'")
             .HasDatabaseName("ix_commitments_not_on_track_by_deal");

@@ -328,7 +328,7 @@ namespace CommitmentTracker.Web.Persistence.Migrations
 
                     b.HasIndex("DealId", "Status", "Direction", "PromisedDate")
                         .HasDatabaseName("ix_commitments_open_by_deal")
-                        .HasFilter("status IN ('Open', 'Broken')");
+                        .HasFilter("status = 'Open' OR status = 'Broken'");
 
                     b.ToTable("commitments", (string)null);
                 });

@@ -26,7 +26,7 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                 name: "ix_commitments_open_by_deal",
                 table: "commitments",
                 columns: new[] { "deal_id", "status", "direction", "promised_date" },
-                filter: "status IN ('Open', 'Broken')");
+                filter: "status = 'Open' OR status = 'Broken'");
         }
 
         /// <inheritdoc />
