@@ -20,7 +20,7 @@ internal sealed class BulkWriter : IAsyncDisposable
         ["accounts"] = "id, name, industry, created_at",
         ["contacts"] = "id, account_id, name, role, email, phone, may_contact_their_manager",
         ["deals"] = "id, account_id, title, owner_id, expected_outcome, close_date, stage, stage_entered_at, purchase_order_reference, payment_reference, payment_date, lost_reason, lost_note, checklist_template_id, checklist_version, checklist_ack_contact, checklist_ack_at, checklist_ack_channel, created_at, value_amount, value_currency",
-        ["commitments"] = "id, deal_id, direction, kind, description, owner_id, department, promised_date, original_promised_date, need_date, ack_contact, ack_at, ack_channel, status, completed_on, acceptance_by, acceptance_on, acceptance_channel, waived_reason, waived_by, waived_at, is_late_addition, is_aggressive, aggressive_approval, aggressive_reason, aggressive_decided_by, aggressive_decided_at, created_at, created_by, risk_evaluated_at, risk_level, risk_reasons, risk_since, risk_review_on",
+        ["commitments"] = "id, deal_id, direction, kind, description, owner_id, department, promised_date, original_promised_date, need_date, ack_contact, ack_at, ack_channel, status, completed_on, acceptance_by, acceptance_on, acceptance_channel, waived_reason, waived_by, waived_at, is_late_addition, is_aggressive, aggressive_approval, aggressive_reason, aggressive_decided_by, aggressive_decided_at, created_at, created_by, risk_evaluated_at, risk_level, risk_reasons, risk_since, risk_review_on, deal_owner_id",
         ["milestones"] = "id, commitment_id, position, title, assignee_id, planned_date, forecast_date, completed_on, status, status_reason, is_customer_acceptance, acceptance_by, acceptance_on, acceptance_channel, last_updated_at, last_updated_by, department",
         ["milestone_updates"] = "id, milestone_id, by_user_id, at, old_status, new_status, old_forecast, new_forecast, note",
         ["promised_date_changes"] = "id, commitment_id, old_date, new_date, agreed_with, agreed_at, reason, by_user_id, at",
@@ -185,7 +185,7 @@ internal sealed class BulkWriter : IAsyncDisposable
         w.Write(d.Currency, NpgsqlDbType.Text);
 
         foreach (var c in d.Commitments)
-            Commitment(c);
+            Commitment(c, d.OwnerId);
         foreach (var i in d.Checklist)
             ChecklistItem(i);
         foreach (var s in d.StageChanges)
@@ -284,7 +284,7 @@ internal sealed class BulkWriter : IAsyncDisposable
         }
     }
 
-    private void Commitment(CommitmentRow c)
+    private void Commitment(CommitmentRow c, string dealOwnerId)
     {
         var w = Start("commitments");
         w.Write(c.Id, NpgsqlDbType.Uuid);
@@ -322,6 +322,7 @@ internal sealed class BulkWriter : IAsyncDisposable
         w.Write(c.RiskReasons.Count == 0 ? "[]" : JsonSerializer.Serialize(c.RiskReasons, JsonSerializerOptions.Web), NpgsqlDbType.Jsonb);
         Time(w, c.RiskSince);
         Date(w, c.RiskReviewOn);
+        w.Write(dealOwnerId, NpgsqlDbType.Text); // a promise carries its deal's owner
 
         foreach (var m in c.Milestones)
         {

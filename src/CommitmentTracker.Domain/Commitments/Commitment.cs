@@ -12,7 +12,7 @@ public sealed class Commitment : IHasDomainEvents
 
     private Commitment() { }
 
-    internal Commitment(Guid dealId, CommitmentDraft draft, LeadTimes leadTimes, bool isLateAddition, string createdBy, DateTimeOffset now, DateOnly today)
+    internal Commitment(Guid dealId, string dealOwnerId, CommitmentDraft draft, LeadTimes leadTimes, bool isLateAddition, string createdBy, DateTimeOffset now, DateOnly today)
     {
         Guard.Defined(draft.Direction, "Direction");
         Guard.Defined(draft.Kind, "Kind");
@@ -28,6 +28,7 @@ public sealed class Commitment : IHasDomainEvents
 
         Id = Guid.NewGuid();
         DealId = dealId;
+        DealOwnerId = dealOwnerId;
         Direction = draft.Direction;
         Kind = draft.Kind;
         Description = Guard.Required(draft.Description, "Description", FieldLengths.Text);
@@ -50,6 +51,13 @@ public sealed class Commitment : IHasDomainEvents
 
     public Guid Id { get; private set; }
     public Guid DealId { get; private set; }
+
+    /// <summary>
+    /// The rep who owns the deal (a deal's owner never changes): team-wide lists and figures start from a team's reps and
+    /// read their promises through indexes on this, without joining every deal of the team.
+    /// </summary>
+    public string DealOwnerId { get; private set; } = "";
+
     public CommitmentDirection Direction { get; private set; }
     public CommitmentKind Kind { get; private set; }
     public string Description { get; private set; } = "";

@@ -115,7 +115,7 @@ public sealed class Deal
     {
         if (IsClosed)
             throw new DomainException($"A {Stage.ToString().ToLowerInvariant()} deal takes no new promises.");
-        var commitment = new Commitment(Id, draft, leadTimes, isLateAddition: Stage != DealStage.Verbal, byUserId, now, today);
+        var commitment = new Commitment(Id, OwnerId, draft, leadTimes, isLateAddition: Stage != DealStage.Verbal, byUserId, now, today);
         _commitments.Add(commitment);
         if (commitment.Direction == CommitmentDirection.Ours)
             _touchpoints.Add(new Touchpoint(Id, TouchpointKind.CheckInBeforePromisedDate, CheckInDate(commitment.PromisedDate, today), commitment.Id));

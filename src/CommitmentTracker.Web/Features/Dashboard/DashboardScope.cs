@@ -1,3 +1,4 @@
+using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
@@ -11,6 +12,20 @@ namespace CommitmentTracker.Web.Features.Dashboard;
 /// </summary>
 public sealed record DashboardScope(bool HasTeam, Guid? TeamId, string TeamName, IReadOnlyList<FilterOption<Guid>> Teams, IQueryable<Deal> Deals)
 {
+    /// <summary>
+    /// The team's members, whose deals (and the promises, through <c>Commitment.DealOwnerId</c>) the dashboard covers;
+    /// null for every team. A short list, so queries start from the team through the owner indexes.
+    /// </summary>
+    public IReadOnlyList<string>? OwnerIds { get; init; }
+
+    /// <summary>The promises of the scope's deals, read through the deal owner (no join with the deals).</summary>
+    public IQueryable<Commitment> Commitments(AppDbContext db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var owners = OwnerIds;
+        return owners is null ? db.Commitments.AsNoTracking() : db.Commitments.AsNoTracking().Where(c => owners.Contains(c.DealOwnerId));
+    }
+
     public static void EnsureAllowed(Actor actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
@@ -30,15 +45,22 @@ public sealed record DashboardScope(bool HasTeam, Guid? TeamId, string TeamName,
         if (actor.IsManager)
         {
             if (actor.TeamId is not { } own)
-                return new DashboardScope(false, null, "", [], deals.Where(_ => false));
+                return new DashboardScope(false, null, "", [], deals.Where(_ => false)) { OwnerIds = [] };
             var name = await db.Teams.AsNoTracking().Where(t => t.Id == own).Select(t => t.Name).SingleOrDefaultAsync(cancellationToken) ?? "";
-            return new DashboardScope(true, own, name, [], deals.EditableBy(db, actor));
+            return await ForTeamAsync(db, own, name, [], cancellationToken);
         }
 
         var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new FilterOption<Guid>(t.Id, t.Name)).ToListAsync(cancellationToken);
         if (requestedTeamId is not { } picked)
             return new DashboardScope(true, null, "All teams", teams, deals);
         var teamName = teams.FirstOrDefault(t => t.Value == picked)?.Label ?? throw new RecordNotFoundException("team");
-        return new DashboardScope(true, picked, teamName, teams, deals.Where(d => db.Users.Any(u => u.Id == d.OwnerId && u.TeamId == picked)));
+        return await ForTeamAsync(db, picked, teamName, teams, cancellationToken);
+    }
+
+    /// <summary>A team's deals are its members' (the same rule as <see cref="DealAccess.EditableBy"/> for its managers).</summary>
+    private static async Task<DashboardScope> ForTeamAsync(AppDbContext db, Guid teamId, string name, IReadOnlyList<FilterOption<Guid>> teams, CancellationToken cancellationToken)
+    {
+        var owners = await db.Users.AsNoTracking().Where(u => u.TeamId == teamId).Select(u => u.Id).ToListAsync(cancellationToken);
+        return new DashboardScope(true, teamId, name, teams, db.Deals.AsNoTracking().Where(d => owners.Contains(d.OwnerId))) { OwnerIds = owners };
     }
 }

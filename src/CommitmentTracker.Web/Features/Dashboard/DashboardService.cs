@@ -43,33 +43,32 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
         var deals = scope.Deals;
         var window = new RecordWindow(today);
 
-        var levels = await NotOnTrack(db, deals)
+        var levels = await NotOnTrack(db, scope)
             .GroupBy(c => c.RiskLevel).Select(g => new { Level = g.Key, Count = g.Count() })
             .ToDictionaryAsync(g => g.Level, g => g.Count, cancellationToken);
         var atRiskLevels = filter.Level is { } level ? [level] : new[] { RiskLevel.AtRisk, RiskLevel.Late };
-        var atRisk = await AtRiskPageAsync(db, deals, filter, atRiskLevels, 0, ListPageSize, now, today, cancellationToken);
+        var atRisk = await AtRiskPageAsync(db, scope, filter, atRiskLevels, 0, ListPageSize, now, today, cancellationToken);
         var watch = filter.Level is null
-            ? await AtRiskPageAsync(db, deals, filter, [RiskLevel.Watch], 0, ListPageSize, now, today, cancellationToken)
+            ? await AtRiskPageAsync(db, scope, filter, [RiskLevel.Watch], 0, ListPageSize, now, today, cancellationToken)
             : new Page<AtRiskRow>([], 0);
-        var reps = await NotOnTrack(db, deals)
-            .Join(db.Deals, c => c.DealId, d => d.Id, (c, d) => d.OwnerId)
+        var reps = await NotOnTrack(db, scope).Select(c => c.DealOwnerId).Distinct()
             .Join(db.Users, ownerId => ownerId, u => u.Id, (_, u) => new { u.Id, u.DisplayName })
-            .Distinct().ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken);
 
         // The whole delivery record in one pass: counts per rep, department, month and outcome.
-        var groups = await RecordRows(db, deals, window.Since, today)
-            .GroupBy(r => new { r.RepId, r.RepName, r.Department, r.CountsOn.Year, r.CountsOn.Month, r.Outcome, InWindow = r.CountsOn >= window.Start })
-            .Select(g => new RecordGroup(g.Key.RepId, g.Key.RepName, g.Key.Department, new DateOnly(g.Key.Year, g.Key.Month, 1), g.Key.Outcome, g.Key.InWindow, g.Count()))
+        var counted = await RecordFacts(db, scope, window.Since, today)
+            .GroupBy(r => new { r.RepId, r.Department, r.CountsOn.Year, r.CountsOn.Month, r.Outcome, InWindow = r.CountsOn >= window.Start })
+            .Select(g => new { g.Key.RepId, g.Key.Department, g.Key.Year, g.Key.Month, g.Key.Outcome, g.Key.InWindow, Count = g.Count() })
             .ToListAsync(cancellationToken);
+        var repIds = counted.Select(g => g.RepId).Distinct().ToList();
+        var repNames = await db.Users.AsNoTracking().Where(u => repIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
+        var groups = counted.Select(g => new RecordGroup(g.RepId, repNames.GetValueOrDefault(g.RepId) ?? "", g.Department, new DateOnly(g.Year, g.Month, 1), g.Outcome, g.InWindow, g.Count)).ToList();
         var inWindow = groups.Where(g => g.InWindow).ToList();
 
-        var pendingApprovals = await (
-            from c in db.Commitments
-            join d in deals on c.DealId equals d.Id
-            where c.AggressiveApproval == AggressiveApproval.Pending
-                  && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken)
-                  && d.Stage != DealStage.Lost && d.Stage != DealStage.Paid
-            select c.Id).CountAsync(cancellationToken);
+        // Open promises of ours are never on a lost deal (losing a deal waives them), nor on a paid one (paid follows delivered).
+        var pendingApprovals = await scope.Commitments(db)
+            .Where(c => c.AggressiveApproval == AggressiveApproval.Pending && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken))
+            .CountAsync(cancellationToken);
         var verbal = await deals.Where(d => d.Stage == DealStage.Verbal)
             .GroupBy(d => d.Value.Currency)
             .Select(g => new { Currency = g.Key, Count = g.Count(), Amount = g.Sum(d => d.Value.Amount), Oldest = g.Min(d => d.StageEnteredAt) })
@@ -77,12 +76,18 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
 
         // Active accounts: those with a deal in progress, or with a promise that counts in the window's record
         // (so every account with a broken promise in the window is also an active one).
-        var windowRows = RecordRows(db, deals, window.Start, today);
+        var windowAccounts = from r in RecordFacts(db, scope, window.Start, today)
+                             join d in db.Deals on r.DealId equals d.Id
+                             select new { d.AccountId, r.Outcome };
         var activeAccounts = await deals
             .Where(d => d.Stage == DealStage.Verbal || d.Stage == DealStage.Ordered || d.Stage == DealStage.Delivered).Select(d => d.AccountId)
-            .Union(windowRows.Select(r => r.AccountId))
+            .Union(windowAccounts.Select(r => r.AccountId))
             .CountAsync(cancellationToken);
-        var broken = windowRows.Where(r => r.Outcome == DeliveryOutcome.Broken).Select(r => new { r.AccountId, r.AccountName }).Distinct();
+        var broken = from r in windowAccounts
+                     where r.Outcome == DeliveryOutcome.Broken
+                     join a in db.Accounts on r.AccountId equals a.Id
+                     select new { AccountId = a.Id, AccountName = a.Name };
+        broken = broken.Distinct();
         var brokenAccounts = await broken.CountAsync(cancellationToken);
         var named = await broken.OrderBy(a => a.AccountName).ThenBy(a => a.AccountId).Take(AlarmAccountsNamed)
             .Select(a => new AccountRef(a.AccountId, a.AccountName)).ToListAsync(cancellationToken);
@@ -132,7 +137,7 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
         var scope = await DashboardScope.ResolveAsync(db, actor, filter.TeamId, cancellationToken);
         if (!scope.HasTeam)
             return new Page<AtRiskRow>([], 0);
-        return await AtRiskPageAsync(db, scope.Deals, filter, levels, skip, take, now, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
+        return await AtRiskPageAsync(db, scope, filter, levels, skip, take, now, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
     }
 
     /// <summary>The delivery-record rows behind a number the manager clicked, newest first, a page at a time.</summary>
@@ -146,7 +151,7 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
         if (!scope.HasTeam)
             return new Page<RecordRow>([], 0);
         var window = new RecordWindow(today);
-        var rows = RecordRows(db, scope.Deals, filter.WindowOnly ? window.Start : window.Since, today);
+        var rows = RecordRows(db, scope, filter.WindowOnly ? window.Start : window.Since, today);
         if (filter.Outcomes is { } outcomes)
             rows = rows.Where(r => outcomes.Contains(r.Outcome));
         if (filter.RepId is { } repId)
@@ -161,27 +166,25 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
         return new Page<RecordRow>(items, total);
     }
 
-    /// <summary>Open promises of ours on live deals whose stored level is Watch, AtRisk or Late (a partial index).</summary>
-    private static IQueryable<Commitment> NotOnTrack(AppDbContext db, IQueryable<Deal> deals) =>
-        from c in db.Commitments.AsNoTracking()
-        join d in deals on c.DealId equals d.Id
-        where c.Direction == CommitmentDirection.Ours
-              && c.RiskLevel != RiskLevel.OnTrack
-              && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken)
-              && d.Stage != DealStage.Lost
-        select c;
+    /// <summary>
+    /// Open promises of ours whose stored level is Watch, AtRisk or Late (a partial index by deal owner). Never on a lost
+    /// deal: losing a deal waives its open promises, and a waived promise is on track.
+    /// </summary>
+    private static IQueryable<Commitment> NotOnTrack(AppDbContext db, DashboardScope scope) =>
+        scope.Commitments(db).Where(c => c.RiskLevel != RiskLevel.OnTrack && c.Direction == CommitmentDirection.Ours
+            && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken));
 
     private static async Task<Page<AtRiskRow>> AtRiskPageAsync(
-        AppDbContext db, IQueryable<Deal> deals, DashboardFilter filter, IReadOnlyCollection<RiskLevel> levels, int skip, int take,
+        AppDbContext db, DashboardScope scope, DashboardFilter filter, IReadOnlyCollection<RiskLevel> levels, int skip, int take,
         DateTimeOffset now, DateOnly today, CancellationToken cancellationToken)
     {
-        var promises = NotOnTrack(db, deals).Where(c => levels.Contains(c.RiskLevel));
+        var promises = NotOnTrack(db, scope).Where(c => levels.Contains(c.RiskLevel));
         if (filter.Department is { } department)
             promises = promises.Where(c => c.Department == department);
         if (filter.Kind is { } kind)
             promises = promises.Where(c => c.Kind == kind);
         if (filter.RepId is { } repId)
-            promises = promises.Where(c => db.Deals.Any(d => d.Id == c.DealId && d.OwnerId == repId));
+            promises = promises.Where(c => c.DealOwnerId == repId);
         var total = await promises.CountAsync(cancellationToken);
         if (total == 0)
             return new Page<AtRiskRow>([], 0);
@@ -251,36 +254,61 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
     });
 
     /// <summary>
-    /// Promises of ours that count in the record from <paramref name="since"/> to today: kept or kept late (by completion
-    /// date), and broken (promised date passed, not done; by promised date, whether or not the sweep has marked them
-    /// Broken yet). Unfinished promises of lost deals are left out: the customer no longer expects them.
+    /// Promises of ours that count in the record from <paramref name="since"/> to today, as PostgreSQL counts them: kept
+    /// or kept late (by completion date), and broken (promised date passed, not done; by promised date, whether or not the
+    /// sweep has marked them Broken yet). Both through partial indexes by deal owner. Unfinished promises of lost deals are
+    /// waived with the deal, so none counts.
     /// </summary>
-    private static IQueryable<RecordRow> RecordRows(AppDbContext db, IQueryable<Deal> deals, DateOnly since, DateOnly today) =>
-        from c in db.Commitments.AsNoTracking()
-        join d in deals on c.DealId equals d.Id
-        join a in db.Accounts on d.AccountId equals a.Id
-        join u in db.Users on d.OwnerId equals u.Id
+    private static IQueryable<RecordFact> RecordFacts(AppDbContext db, DashboardScope scope, DateOnly since, DateOnly today) =>
+        from c in scope.Commitments(db)
         where c.Direction == CommitmentDirection.Ours
               && (((c.Status == CommitmentStatus.Kept || c.Status == CommitmentStatus.KeptLate) && c.CompletedOn >= since && c.CompletedOn <= today)
-                  || ((c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken)
-                      && c.PromisedDate < today && c.PromisedDate >= since && d.Stage != DealStage.Lost))
-        select new RecordRow
+                  || ((c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken) && c.PromisedDate < today && c.PromisedDate >= since))
+        select new RecordFact
         {
             CommitmentId = c.Id,
             DealId = c.DealId,
+            RepId = c.DealOwnerId,
+            Department = c.Department,
+            Outcome = c.Status == CommitmentStatus.Kept ? DeliveryOutcome.Kept
+                : c.Status == CommitmentStatus.KeptLate ? DeliveryOutcome.KeptLate : DeliveryOutcome.Broken,
+            CountsOn = c.CompletedOn ?? c.PromisedDate,
+        };
+
+    /// <summary>The record's promises with what a row behind a number shows: the deal, account and rep joined.</summary>
+    private static IQueryable<RecordRow> RecordRows(AppDbContext db, DashboardScope scope, DateOnly since, DateOnly today) =>
+        from f in RecordFacts(db, scope, since, today)
+        join c in db.Commitments on f.CommitmentId equals c.Id
+        join d in db.Deals on f.DealId equals d.Id
+        join a in db.Accounts on d.AccountId equals a.Id
+        join u in db.Users on f.RepId equals u.Id
+        select new RecordRow
+        {
+            CommitmentId = f.CommitmentId,
+            DealId = f.DealId,
             DealTitle = d.Title,
             AccountId = a.Id,
             AccountName = a.Name,
             RepId = u.Id,
             RepName = u.DisplayName,
             Kind = c.Kind,
-            Department = c.Department,
+            Department = f.Department,
             Description = c.Description,
-            Outcome = c.Status == CommitmentStatus.Kept ? DeliveryOutcome.Kept
-                : c.Status == CommitmentStatus.KeptLate ? DeliveryOutcome.KeptLate : DeliveryOutcome.Broken,
+            Outcome = f.Outcome,
             PromisedDate = c.PromisedDate,
-            CountsOn = c.CompletedOn ?? c.PromisedDate,
+            CountsOn = f.CountsOn,
         };
+
+    /// <summary>What the record counts of a promise.</summary>
+    private sealed record RecordFact
+    {
+        public Guid CommitmentId { get; init; }
+        public Guid DealId { get; init; }
+        public string RepId { get; init; } = "";
+        public Department Department { get; init; }
+        public DeliveryOutcome Outcome { get; init; }
+        public DateOnly CountsOn { get; init; }
+    }
 
     /// <summary>The days the record covers: the window (the last <see cref="WindowDays"/>) and the charted months.</summary>
     private sealed record RecordWindow(DateOnly Today)

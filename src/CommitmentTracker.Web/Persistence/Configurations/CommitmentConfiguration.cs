@@ -54,6 +54,15 @@ internal sealed partial class CommitmentConfiguration : IEntityTypeConfiguration
             .HasDatabaseName("ix_commitments_open_by_deal");
         builder.HasIndex(c => new { c.DealId, c.RiskLevel }).HasFilter("risk_level <> 'OnTrack'")
             .HasDatabaseName("ix_commitments_not_on_track_by_deal");
+        // A team's promises start from its reps (the deal's owner, copied onto the promise): not on track (the dashboard's
+        // lists and tiles), counted in the delivery record (kept by completion date), and open (by promised date).
+        builder.Property(c => c.DealOwnerId).HasMaxLength(FieldLengths.UserId);
+        builder.HasIndex(c => new { c.DealOwnerId, c.RiskLevel }).HasFilter("risk_level <> 'OnTrack'")
+            .HasDatabaseName("ix_commitments_not_on_track_by_owner");
+        builder.HasIndex(c => new { c.DealOwnerId, c.Direction, c.CompletedOn }).HasFilter("status = 'Kept' OR status = 'KeptLate'")
+            .HasDatabaseName("ix_commitments_kept_by_owner");
+        builder.HasIndex(c => new { c.DealOwnerId, c.Direction, c.PromisedDate }).HasFilter("status = 'Open' OR status = 'Broken'")
+            .HasDatabaseName("ix_commitments_open_by_owner");
         // The risk sweep's queue: open promises of ours whose review day has come.
         builder.HasIndex(c => c.RiskReviewOn).HasFilter("risk_review_on IS NOT NULL");
         // Promises due soon for an owner; approvals waiting for a manager.

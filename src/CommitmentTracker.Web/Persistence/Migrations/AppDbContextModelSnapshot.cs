@@ -200,6 +200,12 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("deal_id");
 
+                    b.Property<string>("DealOwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("deal_owner_id");
+
                     b.Property<string>("Department")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -316,6 +322,18 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.HasIndex("DealId", "RiskLevel")
                         .HasDatabaseName("ix_commitments_not_on_track_by_deal")
                         .HasFilter("risk_level <> 'OnTrack'");
+
+                    b.HasIndex("DealOwnerId", "RiskLevel")
+                        .HasDatabaseName("ix_commitments_not_on_track_by_owner")
+                        .HasFilter("risk_level <> 'OnTrack'");
+
+                    b.HasIndex("DealOwnerId", "Direction", "CompletedOn")
+                        .HasDatabaseName("ix_commitments_kept_by_owner")
+                        .HasFilter("status = 'Kept' OR status = 'KeptLate'");
+
+                    b.HasIndex("DealOwnerId", "Direction", "PromisedDate")
+                        .HasDatabaseName("ix_commitments_open_by_owner")
+                        .HasFilter("status = 'Open' OR status = 'Broken'");
 
                     b.HasIndex("OwnerId", "Status", "PromisedDate")
                         .HasDatabaseName("ix_commitments_owner_id_status_promised_date");
