@@ -12,6 +12,8 @@ internal sealed class DatabaseMigrator(IServiceProvider services, ILogger<Databa
         var dbFactory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>();
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
+            // A migration that backfills or indexes a large table runs for minutes, far past the default 30 s.
+            db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
             var strategy = db.Database.CreateExecutionStrategy();
             await strategy.ExecuteAsync(async ct => await db.Database.MigrateAsync(ct), cancellationToken);
         }

@@ -51,8 +51,13 @@ public sealed class RecoveryInsightsService(IDbContextFactory<AppDbContext> dbFa
                 RootCauseDepartment = p.RootCauseDepartment,
                 Compensation = p.Compensation,
                 CompensationApproved = p.CompensationApprovedAt != null,
-                HasOverdueStep = p.ResolvedAt == null && p.Steps.Any(s => s.DoneAt == null && s.DueAt < now),
             }).ToListAsync(cancellationToken);
+        // Overdue steps of the open plans only, through the steps' plan index (not a scan of every plan's steps).
+        var openIds = facts.Where(f => f.ResolvedAt is null).Select(f => f.PlanId).ToList();
+        var overdue = (await db.RecoveryPlans.AsNoTracking().Where(p => openIds.Contains(p.Id))
+            .SelectMany(p => p.Steps.Where(s => s.DoneAt == null && s.DueAt < now).Select(s => p.Id))
+            .Distinct().ToListAsync(cancellationToken)).ToHashSet();
+        facts = [.. facts.Select(f => overdue.Contains(f.PlanId) ? f with { HasOverdueStep = true } : f)];
         var lessons = await LessonsPageAsync(db, scope.Deals, windowStart, null, 0, LessonsPageSize, cancellationToken);
 
         return new RecoveryInsightsView
