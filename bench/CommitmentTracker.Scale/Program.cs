@@ -1,5 +1,6 @@
 using System.Globalization;
 using CommitmentTracker.Scale;
+using CommitmentTracker.Scale.Benchmark;
 using CommitmentTracker.Scale.Generation;
 
 // bench/generate.sh and bench/scale.sh call this; see docs/benchmarks.md.
@@ -32,6 +33,28 @@ try
             await Generator.RunAsync(options, cancel.Token);
             return 0;
         }
+        case "run":
+        {
+            var database = arguments.Get("database") ?? $"ct_scale_{Generator.Label(Generator.ParseScale(arguments.Get("scale") ?? "10k"))}";
+            var options = new RunOptions(
+                Database: database,
+                Connection: arguments.Get("connection"),
+                DataDirectory: arguments.Get("data-directory"),
+                Iterations: int.Parse(arguments.Get("iterations") ?? "21", CultureInfo.InvariantCulture),
+                Timeout: TimeSpan.FromSeconds(double.Parse(arguments.Get("timeout") ?? "120", CultureInfo.InvariantCulture)),
+                SweepTimeout: TimeSpan.FromSeconds(double.Parse(arguments.Get("sweep-timeout") ?? "600", CultureInfo.InvariantCulture)),
+                Sweep: !arguments.Has("no-sweep"),
+                SweepPasses: int.Parse(arguments.Get("sweep-passes") ?? "3", CultureInfo.InvariantCulture),
+                PageBudgetSeconds: double.Parse(arguments.Get("page-budget") ?? "60", CultureInfo.InvariantCulture),
+                Only: arguments.Get("only") is { } only ? only.Split(',').Select(p => p.Trim().ToLowerInvariant()).ToHashSet() : null);
+            await ScaleBenchmark.RunAsync(options, cancel.Token);
+            if (!arguments.Has("no-report"))
+                await Report.WriteAsync(cancel.Token);
+            return 0;
+        }
+        case "report":
+            await Report.WriteAsync(cancel.Token);
+            return 0;
         default:
             Console.Error.WriteLine(Arguments.Usage);
             return 2;
@@ -50,6 +73,10 @@ internal sealed class Arguments
         Usage:
           generate [--scale 10k|100k|1m | --promises N] [--database NAME] [--seed N] [--today yyyy-MM-dd]
                    [--connection "Host=...;Username=...;Password=..."] [--data-directory DIR] [--keep-indexes]
+          run      [--scale 10k|100k|1m | --database NAME] [--iterations 21] [--timeout 120] [--page-budget 60]
+                   [--no-sweep] [--sweep-passes 3] [--sweep-timeout 600] [--only dashboard,myDeals,...,sweep]
+                   [--connection ...] [--data-directory DIR] [--no-report]
+          report   rewrites docs/benchmarks.md from bench/scale-results/*.json
         """;
 
     private readonly Dictionary<string, string?> _options = new(StringComparer.OrdinalIgnoreCase);

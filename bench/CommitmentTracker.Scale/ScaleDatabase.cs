@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -105,7 +106,12 @@ internal sealed class ScaleDatabase : IAsyncDisposable
     public static ServiceProvider AppServices(string connectionString, TimeProvider clock, IConfiguration configuration, bool withFeatures)
     {
         var services = new ServiceCollection();
-        services.AddLogging();
+        // CT_SCALE_SQL_LOG=1 prints every SQL command the app's services run, with its duration: where a slow page spends its time.
+        services.AddLogging(logging =>
+        {
+            if (Environment.GetEnvironmentVariable("CT_SCALE_SQL_LOG") == "1")
+                logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; }).AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning);
+        });
         services.AddSingleton(clock);
         services.AddSingleton(configuration);
         if (withFeatures)

@@ -89,9 +89,15 @@ internal static class Generator
         await using (var writer = await BulkWriter.OpenAsync(connectionString, BulkWriter.DealTables, cancellationToken))
         {
             var progress = Stopwatch.StartNew();
+            long simulating = 0, writing = 0;
             for (long i = 0; i < deals; i++)
             {
-                writer.Deal(simulator.Simulate(i));
+                var t0 = Stopwatch.GetTimestamp();
+                var deal = simulator.Simulate(i);
+                var t1 = Stopwatch.GetTimestamp();
+                writer.Deal(deal);
+                simulating += t1 - t0;
+                writing += Stopwatch.GetTimestamp() - t1;
                 if (progress.Elapsed.TotalSeconds >= 10)
                 {
                     var sofar = rows.Values.Sum() + writer.RowCounts.Values.Sum();
@@ -99,8 +105,11 @@ internal static class Generator
                     progress.Restart();
                 }
             }
+            var t2 = Stopwatch.GetTimestamp();
             await writer.CompleteAsync(cancellationToken);
+            writing += Stopwatch.GetTimestamp() - t2;
             Add(rows, writer.RowCounts);
+            Console.WriteLine($"  (simulating the deals {Stopwatch.GetElapsedTime(0, simulating).TotalSeconds:F1} s, writing them {Stopwatch.GetElapsedTime(0, writing).TotalSeconds:F1} s)");
         }
         var copySeconds = step.Elapsed.TotalSeconds;
         var copyRows = rows.Values.Sum();
