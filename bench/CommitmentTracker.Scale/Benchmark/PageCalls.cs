@@ -25,8 +25,8 @@ internal sealed class PageCalls(IServiceProvider services)
         var insights = await scope.ServiceProvider.GetRequiredService<RecoveryInsightsService>().GetAsync(manager, view.TeamId, cancellationToken: cancellationToken);
         return Summary.Dashboard(
             view.LateNow, view.AtRiskNow, view.WatchNow, view.Record.Kept, view.Record.KeptLate, view.Record.Broken, view.PendingApprovals,
-            view.Verbal.Count, view.Alarm.ActiveAccounts, view.Alarm.AccountsWithBrokenPromises.Count,
-            insights.Figures.ClosedPlans, insights.Figures.OpenPlans, insights.Figures.OpenPlansWithOverdueStep, insights.Lessons.Count);
+            view.Verbal.Count, view.Alarm.ActiveAccounts, view.Alarm.BrokenAccounts,
+            insights.Figures.ClosedPlans, insights.Figures.OpenPlans, insights.Figures.OpenPlansWithOverdueStep, insights.LessonsTotal);
     }
 
     /// <summary>The fulfilment queue as it opens: the default tab (assigned to me), first page of 25 by planned date, and the tab counts.</summary>
