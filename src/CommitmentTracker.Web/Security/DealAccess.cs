@@ -27,6 +27,18 @@ public static class DealAccess
     };
 
     /// <summary>
+    /// The owners whose deals the actor may change (the same rule as <see cref="EditableBy"/>): a rep themself, a manager
+    /// their team's members, nobody else. A short list, so team-wide queries start from it through owner indexes.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> OwnersEditableByAsync(this AppDbContext db, Actor actor, CancellationToken cancellationToken = default) =>
+        actor.Role switch
+        {
+            AppRoles.Rep => [actor.UserId],
+            AppRoles.Manager when actor.TeamId is { } teamId => await db.Users.Where(u => u.TeamId == teamId).Select(u => u.Id).ToListAsync(cancellationToken),
+            _ => [],
+        };
+
+    /// <summary>
     /// Loads a whole deal aggregate, tracked, for a change by the actor. A deal the actor cannot see is reported
     /// as not found; one they can see but not change is refused.
     /// </summary>

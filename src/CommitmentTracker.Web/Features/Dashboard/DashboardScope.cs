@@ -47,7 +47,8 @@ public sealed record DashboardScope(bool HasTeam, Guid? TeamId, string TeamName,
             if (actor.TeamId is not { } own)
                 return new DashboardScope(false, null, "", [], deals.Where(_ => false)) { OwnerIds = [] };
             var name = await db.Teams.AsNoTracking().Where(t => t.Id == own).Select(t => t.Name).SingleOrDefaultAsync(cancellationToken) ?? "";
-            return await ForTeamAsync(db, own, name, [], cancellationToken);
+            var owners = await db.OwnersEditableByAsync(actor, cancellationToken);
+            return new DashboardScope(true, own, name, [], deals.Where(d => owners.Contains(d.OwnerId))) { OwnerIds = owners };
         }
 
         var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new FilterOption<Guid>(t.Id, t.Name)).ToListAsync(cancellationToken);

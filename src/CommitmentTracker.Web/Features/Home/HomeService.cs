@@ -64,12 +64,14 @@ public sealed class HomeService(IDbContextFactory<AppDbContext> dbFactory, TimeP
         var contacts = (await db.Contacts.AsNoTracking().Where(c => accountIds.Contains(c.AccountId)).ToListAsync(cancellationToken))
             .GroupBy(c => c.AccountId).ToDictionary(g => g.Key, g => PersonSuggestion.From(g));
 
+        // Open promises start from the owners (a promise carries its deal's owner); none is on a lost deal (losing waives them).
+        var dealOwners = await db.OwnersEditableByAsync(actor, cancellationToken);
         var promises = await (
             from c in db.Commitments.AsNoTracking()
-            join d in deals on c.DealId equals d.Id
+            where dealOwners.Contains(c.DealOwnerId) && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken) && c.PromisedDate <= horizon
+            join d in db.Deals on c.DealId equals d.Id
             join a in db.Accounts on d.AccountId equals a.Id
             join u in db.Users on d.OwnerId equals u.Id
-            where (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken) && c.PromisedDate <= horizon
             orderby c.PromisedDate, d.Title
             select new UpcomingPromiseRow(c.Id, d.Id, d.Title, a.Name, u.DisplayName, c.Direction, c.Kind, c.Description, c.PromisedDate, c.Status))
             .Take(MaxRows).ToListAsync(cancellationToken);
