@@ -121,7 +121,11 @@ public sealed class RiskSweep(IDbContextFactory<AppDbContext> dbFactory, TimePro
             var now = clock.GetUtcNow();
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             db.ChangedAt = now;
+            // Thousands of tracked rows per batch: detect changes once, here, not on every look at the change tracker
+            // (the save's interceptors detect them again explicitly before they read).
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
             await RiskReevaluation.ApplyBeforeSaveAsync(db, dealIds, now, cancellationToken);
+            db.ChangeTracker.DetectChanges();
             var changed = db.ChangeTracker.Entries<Commitment>().Count(e => e.Property(c => c.RiskLevel).IsModified);
             try
             {
