@@ -123,6 +123,21 @@ public sealed class MilestoneStatusTests
     }
 
     [Fact]
+    public void Evaluating_a_kept_outcome_again_keeps_its_acceptance_as_it_is()
+    {
+        var (promise, work, acceptance) = OutcomeWithAcceptance();
+        Build.Update(promise, work, Build.Done(Build.Day(8)), Build.Day(8));
+        Build.Update(promise, acceptance, Build.Accepted(Build.Day(9)), Build.Day(9));
+        var stored = promise.Acceptance;
+
+        promise.RefreshStatus(Build.Day(30));
+
+        // The same instance: a new copy of the same value would rewrite the promise's row (and its version) at every sweep.
+        Assert.Same(stored, promise.Acceptance);
+        Assert.Equal(CommitmentStatus.Kept, promise.Status);
+    }
+
+    [Fact]
     public void An_outcome_is_not_done_until_the_customer_accepts_it()
     {
         var (promise, work, acceptance) = OutcomeWithAcceptance();

@@ -243,8 +243,10 @@ public sealed class Commitment : IHasDomainEvents
                 var acceptance = _milestones.LastOrDefault(m => m.IsCustomerAcceptance)?.Acceptance;
                 if (Kind != CommitmentKind.Outcome || Direction == CommitmentDirection.Theirs || acceptance is not null)
                 {
-                    // A copy: an owned value must not be shared between the milestone and the promise.
-                    Acceptance = acceptance is null ? null : acceptance with { };
+                    // A copy: an owned value must not be shared between the milestone and the promise. Replaced only when it
+                    // differs: a new instance of the same value would rewrite the row (and its version) at every evaluation.
+                    if (Acceptance != acceptance)
+                        Acceptance = acceptance is null ? null : acceptance with { };
                     SetCompleted(done.Max(m => m.CompletedOn!.Value));
                     return Status != before;
                 }
