@@ -46,8 +46,22 @@ try
                 Sweep: !arguments.Has("no-sweep"),
                 SweepPasses: int.Parse(arguments.Get("sweep-passes") ?? "3", CultureInfo.InvariantCulture),
                 PageBudgetSeconds: double.Parse(arguments.Get("page-budget") ?? "60", CultureInfo.InvariantCulture),
-                Only: arguments.Get("only") is { } only ? only.Split(',').Select(p => p.Trim().ToLowerInvariant()).ToHashSet() : null);
+                Only: arguments.Get("only") is { } only ? only.Split(',').Select(p => p.Trim().ToLowerInvariant()).ToHashSet() : null,
+                KeepSweepCopy: arguments.Has("keep-sweep-copy"),
+                Save: !arguments.Has("no-save"));
             await ScaleBenchmark.RunAsync(options, cancel.Token);
+            if (!arguments.Has("no-report") && !arguments.Has("no-save"))
+                await Report.WriteAsync(cancel.Token);
+            return 0;
+        }
+        case "circuits":
+        {
+            var database = arguments.Get("database") ?? $"ct_scale_{Generator.Label(Generator.ParseScale(arguments.Get("scale") ?? "10k"))}";
+            await CircuitMemory.RunAsync(new CircuitOptions(
+                database, arguments.Get("connection"), arguments.Get("data-directory"),
+                Circuits: int.Parse(arguments.Get("circuits") ?? "50", CultureInfo.InvariantCulture),
+                Step: int.Parse(arguments.Get("step") ?? "10", CultureInfo.InvariantCulture),
+                Path: arguments.Get("path") ?? "dashboard"), cancel.Token);
             if (!arguments.Has("no-report"))
                 await Report.WriteAsync(cancel.Token);
             return 0;
@@ -74,8 +88,10 @@ internal sealed class Arguments
           generate [--scale 10k|100k|1m | --promises N] [--database NAME] [--seed N] [--today yyyy-MM-dd]
                    [--connection "Host=...;Username=...;Password=..."] [--data-directory DIR] [--keep-indexes]
           run      [--scale 10k|100k|1m | --database NAME] [--iterations 21] [--timeout 120] [--page-budget 60]
-                   [--no-sweep] [--sweep-passes 3] [--sweep-timeout 600] [--only dashboard,myDeals,...,sweep]
-                   [--connection ...] [--data-directory DIR] [--no-report]
+                   [--no-sweep] [--sweep-passes 3] [--sweep-timeout 600] [--keep-sweep-copy]
+                   [--only dashboard,fulfilmentqueue,dealpage,mydeals,teamdeals,today,sweep]
+                   [--connection ...] [--data-directory DIR] [--no-report] [--no-save]
+          circuits [--scale 10k|100k|1m | --database NAME] [--circuits 50] [--step 10] [--path dashboard]   server memory per idle circuit
           report   rewrites docs/benchmarks.md from bench/scale-results/*.json
         """;
 

@@ -70,7 +70,9 @@ internal static class Report
         md.AppendLine("```bash");
         md.AppendLine("bench/generate.sh --scale 10k        # also 100k, 1m, or --promises N; --seed N (default 20261204); --database NAME");
         md.AppendLine("bench/scale.sh --scale 10k           # measures ct_scale_10k, keeps bench/scale-results/ct_scale_10k.run.json, rewrites this page");
-        md.AppendLine("PostgreSQL__Database=ct_scale_10k ./run.sh -- --urls http://127.0.0.1:5080   # the app on the generated data");
+        md.AppendLine("bench/scale.sh circuits --scale 100k  # server memory per idle dashboard circuit (--path deals to compare a page)");
+        md.AppendLine("CT_SCALE_SQL_LOG=1 bench/scale.sh --scale 1m --only teamdeals --no-sweep --no-save   # the app's SQL, with durations");
+        md.AppendLine("PostgreSQL__Database=ct_scale_10k ./run.sh --urls http://127.0.0.1:5080   # the app on the generated data");
         md.AppendLine("```");
         md.AppendLine();
         md.AppendLine("Databases go into the app's embedded cluster (`src/CommitmentTracker.Web/.data/postgres`, git-ignored) unless `--connection` names");
@@ -112,6 +114,8 @@ internal static class Report
             md.AppendLine(CultureInfo.InvariantCulture, $"## Results at {scale} promises ({run.Database}, {run.StartedAt:yyyy-MM-dd HH:mm} UTC)");
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"Deal page: {run.TypicalDeal}. Load average {run.LoadBefore} before the run, {run.LoadAfter} after; the run took {run.Seconds:F0} s.");
+            foreach (var note in run.Notes)
+                md.AppendLine(CultureInfo.InvariantCulture, $"Later: {note}.");
             md.AppendLine();
             md.AppendLine("| page | as | app median | app p95 | floor median | floor p95 | app/floor | target | result | n | same result |");
             md.AppendLine("|---|---|---:|---:|---:|---:|---:|---|---|---:|---|");
@@ -125,7 +129,7 @@ internal static class Report
             if (run.Sweep is { } s)
             {
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| Risk sweep, every open promise (first pass after a threshold change) | system | {Sec(s.FirstPassSeconds, s.TimedOut)} | | {(s.FloorMs.Count > 0 ? $"{Stats.Median(s.FloorMs) / 1000:F1} s (reading only)" : "-")} | | " +
+                    $"| Risk sweep, every open promise (first pass after a threshold change) | system | {Sec(s.FirstPassSeconds, s.TimedOut)}{(s.TimedOut ? $" (> {s.TimeoutSeconds:F0} s)" : "")} | | {(s.FloorMs.Count > 0 ? $"{Stats.Median(s.FloorMs) / 1000:F1} s (reading only)" : "-")} | | " +
                     $"- | <= {Targets.SweepSeconds:F0} s | {(s.Pass ? "PASS" : "**FAIL**")} | 1 | {s.Error ?? ""} |");
                 if (s.RepeatMedianSeconds is { } again)
                     md.AppendLine(CultureInfo.InvariantCulture, $"| Risk sweep, every open promise again (little to write) | system | {again:F1} s | {s.PassSeconds.Skip(1).Max():F1} s | | | | | | {s.PassSeconds.Count - 1} | |");
@@ -143,7 +147,8 @@ internal static class Report
             }
             if (run.Sweep is { } sweep)
                 md.AppendLine(CultureInfo.InvariantCulture, $"- Risk sweep (`RiskSweep.RunOnceAsync` with `review_all_pending` set, on a copy made in {sweep.CopySeconds:F0} s): " +
-                    $"{string.Join("; ", sweep.PassSummaries.Select((x, i) => $"pass {i + 1}: {x}"))}. Floor: {sweep.FloorSummary}.");
+                    $"{(sweep.TimedOut ? $"timed out after {sweep.TimeoutSeconds:F0} s" : string.Join("; ", sweep.PassSummaries.Select((x, i) => $"pass {i + 1}: {x}")))}. " +
+                    $"Floor (reading every input of the evaluation in one query): {sweep.FloorSummary}.");
             md.AppendLine();
         }
 
@@ -167,6 +172,32 @@ internal static class Report
             md.AppendLine();
         }
 
+        var circuits = Read<CircuitResult>(folder, "*.circuits*.json")
+            .OrderBy(c => generated.TryGetValue(c.Database, out var g) ? g.PromisesAsked : long.MaxValue).ThenBy(c => c.Path != "dashboard").ToList();
+        if (circuits.Count > 0)
+        {
+            md.AppendLine("## Memory per idle dashboard circuit");
+            md.AppendLine();
+            md.AppendLine("`bench/scale.sh circuits` starts the built app (Release, Production, on Kestrel) against a generated");
+            md.AppendLine("database, signs in as manager@demo.local in headless Chromium and opens the dashboard in one tab after another; after every");
+            md.AppendLine("10 tabs it reads the server's managed heap after a forced full compacting collection (through a bench-only startup hook,");
+            md.AppendLine("`Benchmark/HeapProbeStartupHook.cs`, injected with `DOTNET_STARTUP_HOOKS`: the app is not changed). The slope of the heap over");
+            md.AppendLine("the number of open circuits is what one idle dashboard circuit holds.");
+            md.AppendLine();
+            md.AppendLine("| database | page | circuits | managed heap per circuit | fit (R²) | working set per circuit | tab ready (median) | target | result |");
+            md.AppendLine("|---|---|---:|---:|---:|---:|---:|---|---|");
+            foreach (var c in circuits)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {c.Database} ({c.StartedAt:yyyy-MM-dd HH:mm} UTC) | /{c.Path} | {(c.Circuits.Count > 0 ? c.Circuits[^1] : 0)} | {c.KilobytesPerCircuit:N0} KB | {c.RSquared:F3} | {c.WorkingSetKilobytesPerCircuit:N0} KB | " +
+                    $"{(c.PageLoadMs.Count > 0 ? $"{Stats.Median(c.PageLoadMs):N0} ms" : "-")} | {(c.Path == "dashboard" ? $"<= {Targets.CircuitKilobytes:F0} KB" : "(comparison)")} | {(c.Path != "dashboard" ? "-" : c.Pass ? "PASS" : "**FAIL**")} {c.Error} |");
+            }
+            md.AppendLine();
+            md.AppendLine("Heap after each step: " + string.Join("; ", circuits.Select(c => $"{c.Database} /{c.Path}: " +
+                string.Join(", ", c.Circuits.Zip(c.HeapBytes).Select(p => $"{p.First} -> {p.Second / 1024.0 / 1024.0:F1} MB")))) + ".");
+            md.AppendLine();
+        }
+
         md.AppendLine("## Findings");
         md.AppendLine();
         md.AppendLine(FindingsStart);
@@ -182,6 +213,7 @@ internal static class Report
     {
         null => "-",
         >= 10_000 => $"{value / 1000:F1} s",
+        >= 1_000 => $"{value / 1000:F2} s",
         >= 100 => $"{value:F0} ms",
         _ => $"{value:F1} ms",
     };

@@ -10,7 +10,7 @@ namespace CommitmentTracker.Scale.Benchmark;
 /// <summary>What <c>run</c> is asked for.</summary>
 internal sealed record RunOptions(
     string Database, string? Connection, string? DataDirectory, int Iterations, TimeSpan Timeout, TimeSpan SweepTimeout,
-    bool Sweep, int SweepPasses, double PageBudgetSeconds, IReadOnlySet<string>? Only);
+    bool Sweep, int SweepPasses, double PageBudgetSeconds, IReadOnlySet<string>? Only, bool KeepSweepCopy = false, bool Save = true);
 
 /// <summary>One run of the scale benchmark on one generated database, kept in bench/scale-results/.</summary>
 internal sealed record RunResult
@@ -24,12 +24,18 @@ internal sealed record RunResult
     public List<PageResult> Pages { get; init; } = [];
     public SweepResult? Sweep { get; set; }
     public double Seconds { get; set; }
+
+    /// <summary>Partial re-runs merged into these results, with when and under what load.</summary>
+    public List<string> Notes { get; init; } = [];
 }
 
 /// <summary>The risk sweep over every open promise, on a copy of the database (it writes).</summary>
 internal sealed record SweepResult
 {
     public required double CopySeconds { get; init; }
+
+    /// <summary>How long a pass may run before it is cancelled and reported as timed out.</summary>
+    public double TimeoutSeconds { get; init; }
     public List<double> PassSeconds { get; init; } = [];
     public List<string> PassSummaries { get; init; } = [];
     public bool TimedOut { get; set; }
@@ -125,12 +131,29 @@ internal static class ScaleBenchmark
 
         result.LoadAfter = Machine.LoadAverage();
         result.Seconds = Math.Round(total.Elapsed.TotalSeconds, 1);
+        if (!options.Save)
+            return result;
         var folder = Path.Combine(Repository.Root, "bench", "scale-results");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"{options.Database}.run.json");
+        if (options.Only is not null && File.Exists(path))
+            result = Merge(JsonSerializer.Deserialize<RunResult>(await File.ReadAllTextAsync(path, cancellationToken), ResultsJson.Options)!, result);
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, ResultsJson.Options), cancellationToken);
         Console.WriteLine($"  kept in {Path.GetRelativePath(Repository.Root, path)}; load average after {result.LoadAfter}; {result.Seconds:F0} s");
         return result;
+    }
+
+    /// <summary>A partial run (<c>--only</c>) updates the kept results: its pages and sweep replace the earlier ones, the rest stays.</summary>
+    private static RunResult Merge(RunResult kept, RunResult partial)
+    {
+        var pages = kept.Pages.Select(p => partial.Pages.FirstOrDefault(n => n.Page == p.Page && n.Who == p.Who) ?? p).ToList();
+        pages.AddRange(partial.Pages.Where(n => !kept.Pages.Any(p => p.Page == n.Page && p.Who == n.Who)));
+        return kept with
+        {
+            Pages = pages,
+            Sweep = partial.Sweep ?? kept.Sweep,
+            Notes = [.. kept.Notes, $"{partial.StartedAt:yyyy-MM-dd HH:mm} UTC: {string.Join(", ", partial.Pages.Select(p => $"{p.Page} ({p.Who})").Concat(partial.Sweep is null ? [] : ["risk sweep"]))} measured again (load average {partial.LoadBefore} before, {partial.LoadAfter} after)"],
+        };
     }
 
     /// <summary>Warm-up (one call each), then the app and its floor alternately, as often as the page's budget allows (at least 3).</summary>
@@ -182,7 +205,7 @@ internal static class ScaleBenchmark
         var step = Stopwatch.StartNew();
         NpgsqlConnection.ClearAllPools();
         await server.RecreateAsync(copy, template: options.Database, cancellationToken);
-        var sweep = new SweepResult { CopySeconds = Math.Round(step.Elapsed.TotalSeconds, 1) };
+        var sweep = new SweepResult { CopySeconds = Math.Round(step.Elapsed.TotalSeconds, 1), TimeoutSeconds = options.SweepTimeout.TotalSeconds };
         try
         {
             var copyConnection = server.ConnectionString(copy);
@@ -218,7 +241,8 @@ internal static class ScaleBenchmark
         }
         finally
         {
-            await server.DropAsync(copy, CancellationToken.None);
+            if (!options.KeepSweepCopy)
+                await server.DropAsync(copy, CancellationToken.None);
         }
         return sweep;
     }
