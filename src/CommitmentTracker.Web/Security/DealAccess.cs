@@ -34,9 +34,13 @@ public static class DealAccess
         actor.Role switch
         {
             AppRoles.Rep => [actor.UserId],
-            AppRoles.Manager when actor.TeamId is { } teamId => await db.Users.Where(u => u.TeamId == teamId).Select(u => u.Id).ToListAsync(cancellationToken),
+            AppRoles.Manager when actor.TeamId is { } teamId => await db.MembersOfTeamAsync(teamId, cancellationToken),
             _ => [],
         };
+
+    /// <summary>The users of a team: whose deals are the team's.</summary>
+    public static async Task<IReadOnlyList<string>> MembersOfTeamAsync(this AppDbContext db, Guid teamId, CancellationToken cancellationToken = default) =>
+        await db.Users.Where(u => u.TeamId == teamId).Select(u => u.Id).ToListAsync(cancellationToken);
 
     /// <summary>
     /// Loads a whole deal aggregate, tracked, for a change by the actor. A deal the actor cannot see is reported

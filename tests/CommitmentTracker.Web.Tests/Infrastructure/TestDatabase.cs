@@ -57,6 +57,20 @@ public sealed class TestDatabase(PostgresServer server) : IAsyncLifetime, IDbCon
         return new AppDbContext(options.Options) { ChangedAt = TestDeals.Now };
     }
 
+    /// <summary>A factory of contexts like <see cref="CreateDbContext"/>'s, with one more interceptor (to pause or interleave a save).</summary>
+    public IDbContextFactory<AppDbContext> FactoryWith(IInterceptor interceptor) => new InterceptedFactory(ConnectionString, interceptor);
+
+    private sealed class InterceptedFactory(string connectionString, IInterceptor interceptor) : IDbContextFactory<AppDbContext>
+    {
+        public AppDbContext CreateDbContext()
+        {
+            var options = new DbContextOptionsBuilder<AppDbContext>();
+            PersistenceServiceCollectionExtensions.Configure(options, connectionString, SaveInterceptors);
+            options.AddInterceptors(interceptor);
+            return new AppDbContext(options.Options);
+        }
+    }
+
     public async Task InsertAsync(params object[] entities)
     {
         await using var db = CreateDbContext();

@@ -47,8 +47,7 @@ public sealed record DashboardScope(bool HasTeam, Guid? TeamId, string TeamName,
             if (actor.TeamId is not { } own)
                 return new DashboardScope(false, null, "", [], deals.Where(_ => false)) { OwnerIds = [] };
             var name = await db.Teams.AsNoTracking().Where(t => t.Id == own).Select(t => t.Name).SingleOrDefaultAsync(cancellationToken) ?? "";
-            var owners = await db.OwnersEditableByAsync(actor, cancellationToken);
-            return new DashboardScope(true, own, name, [], deals.Where(d => owners.Contains(d.OwnerId))) { OwnerIds = owners };
+            return await ForTeamAsync(db, own, name, [], cancellationToken);
         }
 
         var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new FilterOption<Guid>(t.Id, t.Name)).ToListAsync(cancellationToken);
@@ -61,7 +60,7 @@ public sealed record DashboardScope(bool HasTeam, Guid? TeamId, string TeamName,
     /// <summary>A team's deals are its members' (the same rule as <see cref="DealAccess.EditableBy"/> for its managers).</summary>
     private static async Task<DashboardScope> ForTeamAsync(AppDbContext db, Guid teamId, string name, IReadOnlyList<FilterOption<Guid>> teams, CancellationToken cancellationToken)
     {
-        var owners = await db.Users.AsNoTracking().Where(u => u.TeamId == teamId).Select(u => u.Id).ToListAsync(cancellationToken);
+        var owners = await db.MembersOfTeamAsync(teamId, cancellationToken);
         return new DashboardScope(true, teamId, name, teams, db.Deals.AsNoTracking().Where(d => owners.Contains(d.OwnerId))) { OwnerIds = owners };
     }
 }

@@ -240,19 +240,6 @@ public sealed class DashboardService(IDbContextFactory<AppDbContext> dbFactory, 
         }).ToList(), total);
     }
 
-    /// <summary>Late first, then AtRisk, then Watch; within a level the nearest promised date, then the earliest detected.</summary>
-    public static IComparer<AtRiskRow> Urgency { get; } = Comparer<AtRiskRow>.Create((x, y) =>
-    {
-        var byLevel = y.Level.CompareTo(x.Level);
-        if (byLevel != 0)
-            return byLevel;
-        var byDate = x.PromisedDate.CompareTo(y.PromisedDate);
-        if (byDate != 0)
-            return byDate;
-        var byDetection = (x.DetectedAt ?? DateTimeOffset.MaxValue).CompareTo(y.DetectedAt ?? DateTimeOffset.MaxValue);
-        return byDetection != 0 ? byDetection : x.CommitmentId.CompareTo(y.CommitmentId);
-    });
-
     /// <summary>
     /// Promises of ours that count in the record from <paramref name="since"/> to today, as PostgreSQL counts them: kept
     /// or kept late (by completion date), and broken (promised date passed, not done; by promised date, whether or not the

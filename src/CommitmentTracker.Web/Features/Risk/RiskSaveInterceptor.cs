@@ -1,4 +1,3 @@
-using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Web.Persistence;

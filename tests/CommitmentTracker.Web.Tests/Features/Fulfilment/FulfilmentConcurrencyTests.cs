@@ -153,7 +153,7 @@ public sealed class FulfilmentConcurrencyTests(TestDatabase database) : IClassFi
         var (rep, svea, olaf) = await PeopleAsync();
         var promise = await database.CreatePlannedPromiseAsync(rep, [new("Ship", PlannedInDays: 50), new("Install", PlannedInDays: 60)]);
         var pause = new PauseBeforeSave();
-        var paused = new PausingFactory(database, pause).CreateFulfilmentService(new FakeTimeProvider(Now));
+        var paused = database.FactoryWith(pause).CreateFulfilmentService(new FakeTimeProvider(Now));
 
         // Svea has loaded the promise and is saving "Ship" done while Olaf saves "Install" done: each saw the other step unfinished.
         var sveaSaving = paused.UpdateAsync(svea, await database.RefAsync(promise.Milestone(1)), Done(Today), Cancel);
@@ -194,17 +194,6 @@ public sealed class FulfilmentConcurrencyTests(TestDatabase database) : IClassFi
             _reached.TrySetResult();
             await _released.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
             return result;
-        }
-    }
-
-    private sealed class PausingFactory(TestDatabase database, IInterceptor interceptor) : IDbContextFactory<AppDbContext>
-    {
-        public AppDbContext CreateDbContext()
-        {
-            var options = new DbContextOptionsBuilder<AppDbContext>();
-            PersistenceServiceCollectionExtensions.Configure(options, database.ConnectionString, TestDatabase.SaveInterceptors);
-            options.AddInterceptors(interceptor);
-            return new AppDbContext(options.Options);
         }
     }
 }

@@ -146,7 +146,7 @@ public sealed class RiskSweepTests(TestDatabase database) : IClassFixture<TestDa
         Commitment? promise = null;
         await database.CreateDealAsync(rep, arrange: d => promise = AddPromise(d, promisedInDays: 20));
         var userSave = new UserSaveDuringTheSweep(database, promise!.Id, rep.UserId);
-        var sweep = new RiskSweep(new InterceptedFactory(database, userSave), new FakeTimeProvider(Now.AddDays(21)),
+        var sweep = new RiskSweep(database.FactoryWith(userSave), new FakeTimeProvider(Now.AddDays(21)),
             Options.Create(new RiskSweepOptions()), NullLogger<RiskSweep>.Instance);
 
         var changed = await sweep.RunOnceAsync(Cancel);
@@ -179,16 +179,6 @@ public sealed class RiskSweepTests(TestDatabase database) : IClassFixture<TestDa
                 await user.SaveChangesAsync(cancellationToken);
             }
             return result;
-        }
-    }
-
-    private sealed class InterceptedFactory(TestDatabase database, IInterceptor interceptor) : IDbContextFactory<AppDbContext>
-    {
-        public AppDbContext CreateDbContext()
-        {
-            var options = new DbContextOptionsBuilder<AppDbContext>();
-            PersistenceServiceCollectionExtensions.Configure(options, database.ConnectionString, [.. TestDatabase.SaveInterceptors, (ISaveChangesInterceptor)interceptor]);
-            return new AppDbContext(options.Options);
         }
     }
 }
