@@ -37,6 +37,7 @@ internal static class Targets
     public const double PageMedianMs = 150;
     public const double MaxRatio = 1.5;
     public const double SweepSeconds = 30;
+    public const double SaveBlockedMs = 100;
     public const double CopyRowsPerSecond = 100_000;
     public const double CircuitKilobytes = 300;
 }

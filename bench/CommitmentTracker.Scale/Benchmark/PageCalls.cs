@@ -5,6 +5,7 @@ using CommitmentTracker.Web.Features.Fulfilment;
 using CommitmentTracker.Web.Features.Home;
 using CommitmentTracker.Web.Features.Risk;
 using CommitmentTracker.Web.Security;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CommitmentTracker.Scale.Benchmark;
@@ -71,6 +72,35 @@ internal sealed class PageCalls(IServiceProvider services)
         var changed = await services.GetRequiredService<RiskSweep>().RunOnceAsync(cancellationToken);
         return $"{changed} promises changed level";
     }
+
+    /// <summary>Unfinished milestones of open promises the service user may update (the ones their queue offers).</summary>
+    public async Task<IReadOnlyList<Guid>> SaveableMilestonesAsync(Actor staff, CancellationToken cancellationToken)
+    {
+        await using var db = await Db.CreateDbContextAsync(cancellationToken);
+        return await db.Milestones
+            .Where(m => m.AssigneeId == staff.UserId && m.Status == Domain.Commitments.MilestoneStatus.InProgress && !m.IsCustomerAcceptance
+                && db.Commitments.Any(c => c.Id == m.CommitmentId && c.Status == Domain.Commitments.CommitmentStatus.Open))
+            .OrderBy(m => m.Id).Select(m => m.Id).Take(200).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The version a page would hold for the milestone (read before the save, as the page has it).</summary>
+    public async Task<uint> MilestoneVersionAsync(Guid milestoneId, CancellationToken cancellationToken)
+    {
+        await using var db = await Db.CreateDbContextAsync(cancellationToken);
+        return await db.Milestones.Where(m => m.Id == milestoneId)
+            .Select(m => EF.Property<uint>(m, Web.Persistence.AppDbContext.Version)).SingleAsync(cancellationToken);
+    }
+
+    /// <summary>A service user notes progress on a milestone from the queue (the Update dialog's save).</summary>
+    public async Task SaveMilestoneNoteAsync(Actor staff, Guid milestoneId, uint version, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<FulfilmentService>().UpdateAsync(staff, new MilestoneRef(milestoneId, version),
+            new MilestoneUpdateInput { Status = Domain.Commitments.MilestoneStatus.InProgress, Note = "Checked with the carrier; on course." }, cancellationToken);
+    }
+
+    private Microsoft.EntityFrameworkCore.IDbContextFactory<Web.Persistence.AppDbContext> Db =>
+        services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Web.Persistence.AppDbContext>>();
 
     /// <summary>The signed-in user as the services see them.</summary>
     public Task<Actor?> ActorAsync(string userId, CancellationToken cancellationToken) =>

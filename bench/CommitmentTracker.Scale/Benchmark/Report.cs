@@ -131,6 +131,11 @@ internal static class Report
                 md.AppendLine(CultureInfo.InvariantCulture,
                     $"| Risk sweep, every open promise (first pass after a threshold change) | system | {Sec(s.FirstPassSeconds, s.TimedOut)}{(s.TimedOut ? $" (> {s.TimeoutSeconds:F0} s)" : "")} | | {(s.FloorMs.Count > 0 ? $"{Stats.Median(s.FloorMs) / 1000:F1} s (reading only)" : "-")} | | " +
                     $"- | <= {Targets.SweepSeconds:F0} s | {(s.Pass ? "PASS" : "**FAIL**")} | 1 | {s.Error ?? ""} |");
+                if (s.SaveDuringMs.Count > 0)
+                    md.AppendLine(CultureInfo.InvariantCulture,
+                        $"| Saves during the sweep's first pass (a milestone note from the queue; idle in the floor columns) | service@ | {Ms(Stats.Median(s.SaveDuringMs), false)} | {Ms(Stats.P95(s.SaveDuringMs), false)} | " +
+                        $"{Ms(Stats.Median(s.IdleSaveMs), false)} | {Ms(Stats.P95(s.IdleSaveMs), false)} | - | slowest <= idle median + {Targets.SaveBlockedMs:F0} ms (max {s.SaveDuringMs.Max():F0} ms, {s.SavesRefused} refused) | " +
+                        $"{(s.SavesPass ? "PASS" : "**FAIL**")} | {s.SaveDuringMs.Count} | |");
                 if (s.RepeatMedianSeconds is { } again)
                     md.AppendLine(CultureInfo.InvariantCulture, $"| Risk sweep, every open promise again (little to write) | system | {again:F1} s | {s.PassSeconds.Skip(1).Max():F1} s | | | | | | {s.PassSeconds.Count - 1} | |");
             }

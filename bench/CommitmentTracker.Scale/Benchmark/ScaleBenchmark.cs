@@ -49,6 +49,16 @@ internal sealed record SweepResult
     /// <summary>Later passes: every open promise evaluated again, little left to write.</summary>
     public double? RepeatMedianSeconds => PassSeconds.Count > 1 ? Stats.Median(PassSeconds.Skip(1).ToList()) : null;
 
+    /// <summary>A service user's milestone saves (ms) with no sweep running, then while the first pass runs.</summary>
+    public List<double> IdleSaveMs { get; init; } = [];
+    public List<double> SaveDuringMs { get; init; } = [];
+    public int SavesRefused { get; set; }
+
+    /// <summary>How much longer than an idle save the slowest save during the sweep took: what the sweep blocked it for.</summary>
+    public double? LongestBlockMs => IdleSaveMs.Count > 0 && SaveDuringMs.Count > 0 ? SaveDuringMs.Max() - Stats.Median(IdleSaveMs) : null;
+
+    public bool SavesPass => LongestBlockMs <= Targets.SaveBlockedMs && SavesRefused == 0;
+
     public bool Pass => !TimedOut && Error is null && FirstPassSeconds <= Targets.SweepSeconds;
 }
 
@@ -213,11 +223,21 @@ internal static class ScaleBenchmark
             await using var services = ScaleDatabase.AppServices(copyConnection, TimeProvider.System, configuration, withFeatures: true);
             var calls = new PageCalls(services);
             await using var copyDb = NpgsqlDataSource.Create(copyConnection);
+            var service = await calls.ActorAsync(await ServiceUserAsync(copyDb, cancellationToken), cancellationToken)
+                ?? throw new InvalidOperationException("service@demo.local cannot sign in.");
+            var milestones = await calls.SaveableMilestonesAsync(service, cancellationToken);
+            var saves = new SavesWhileSweeping(calls, service, milestones);
+            await saves.IdleAsync(sweep.IdleSaveMs, 15, cancellationToken);
             for (var pass = 0; pass < options.SweepPasses && !sweep.TimedOut; pass++)
             {
                 await using (var flag = copyDb.CreateCommand("UPDATE risk_settings SET review_all_pending = true"))
                     await flag.ExecuteNonQueryAsync(cancellationToken);
+                // A service user keeps saving while the first pass runs: how long does the sweep make them wait?
+                using var stopSaving = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var saving = pass == 0 ? saves.WhileAsync(sweep.SaveDuringMs, stopSaving.Token) : Task.FromResult(0);
                 var (ms, summary, timedOut) = await Timed.TimeAsync(calls.RiskSweepAsync, options.SweepTimeout, cancellationToken);
+                await stopSaving.CancelAsync();
+                sweep.SavesRefused += await saving;
                 sweep.TimedOut = timedOut;
                 if (!timedOut)
                 {
@@ -245,6 +265,12 @@ internal static class ScaleBenchmark
                 await server.DropAsync(copy, CancellationToken.None);
         }
         return sweep;
+    }
+
+    private static async Task<string> ServiceUserAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
+    {
+        await using var command = db.CreateCommand("SELECT id FROM \"AspNetUsers\" WHERE lower(email) = 'service@demo.local'");
+        return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private static async Task<Dictionary<string, (string Id, Guid? TeamId)>> UsersAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
@@ -291,7 +317,9 @@ internal static class ScaleBenchmark
 
     private static void Print(SweepResult s) =>
         Console.WriteLine($"    sweep: first pass {(s.FirstPassSeconds is { } f ? $"{f:F1} s" : "-")}, again {(s.RepeatMedianSeconds is { } r ? $"{r:F1} s" : "-")}; " +
-            $"reading floor {(s.FloorMs.Count > 0 ? $"{Stats.Median(s.FloorMs) / 1000:F1} s" : "-")} ({s.FloorSummary}); {(s.Pass ? "PASS" : "FAIL")} {s.Error}");
+            $"reading floor {(s.FloorMs.Count > 0 ? $"{Stats.Median(s.FloorMs) / 1000:F1} s" : "-")} ({s.FloorSummary}); {(s.Pass ? "PASS" : "FAIL")} {s.Error}" +
+            (s.SaveDuringMs.Count > 0 ? $"; saves idle median {Stats.Median(s.IdleSaveMs):F0} ms, during the sweep {s.SaveDuringMs.Count} saves, median {Stats.Median(s.SaveDuringMs):F0} ms, " +
+                $"max {s.SaveDuringMs.Max():F0} ms (blocked at most {s.LongestBlockMs:F0} ms), {s.SavesRefused} refused" : ""));
 }
 
 /// <summary>The machine a run was made on, for the report.</summary>

@@ -30,7 +30,7 @@ internal sealed class BulkWriter : IAsyncDisposable
         ["touchpoints"] = "id, deal_id, kind, due_on, commitment_id, completed_at, completed_by, communication_entry_id, is_cancelled",
         ["technical_review"] = "id, deal_id, request, requested_by, requested_at, outcome, reviewer_id, comment, decided_at",
         ["communication_entries"] = "id, deal_id, commitment_id, channel, direction, people, summary, occurred_at, logged_by, logged_at, corrects_entry_id",
-        ["recovery_plans"] = "id, commitment_id, deal_id, level, detected_at, opened_at, opened_by, forecast_date, need_date, buffer_absorbs_slip, manager_alerted_at, manager_acknowledged_by, manager_acknowledged_at, customer_told_communication_id, customer_told_at, offered_meanwhile, manager_contact, boss_contact_note, boss_contacted_at, solution_presented_at, solution_accepted, customer_forgave, compensation_approved_by, compensation_approved_at, root_cause, root_cause_department, lesson, resolved_at, compensation_budget, compensation_cost_to_us, compensation_estimated_loss, compensation_face_value, compensation_item",
+        ["recovery_plans"] = "id, commitment_id, deal_id, level, detected_at, opened_at, opened_by, forecast_date, need_date, buffer_absorbs_slip, manager_alerted_at, manager_acknowledged_by, manager_acknowledged_at, customer_told_communication_id, customer_told_at, offered_meanwhile, manager_contact, boss_contact_note, boss_contacted_at, solution_presented_at, solution_accepted, customer_forgave, compensation_approved_by, compensation_approved_at, root_cause, root_cause_department, lesson, resolved_at, compensation_budget, compensation_cost_to_us, compensation_estimated_loss, compensation_face_value, compensation_item, deal_owner_id",
         ["recovery_steps"] = "id, plan_id, kind, position, owner_id, due_at, done_at, notes, escalated_at, escalated_to",
         ["recovery_options"] = "id, plan_id, kind, description, reshuffle_with_commitment_id, added_at, is_chosen",
         ["alerts"] = "id, commitment_id, deal_id, recipient_id, level, title, reasons, detected_at, read_at, emailed_at, email_attempts, email_error, email_next_attempt_at",
@@ -423,6 +423,7 @@ internal sealed class BulkWriter : IAsyncDisposable
         Money(w, p.CompensationEstimatedLoss);
         Money(w, p.CompensationFaceValue);
         Text(w, p.CompensationItem);
+        w.Write(p.DealOwnerId, NpgsqlDbType.Text);
         foreach (var s in p.Steps)
         {
             w = Start("recovery_steps");

@@ -812,6 +812,11 @@ internal sealed class DealSimulator
             /// <summary>Stores the assessment as the app's last evaluation would have: level, reasons worst first, since when, next review day.</summary>
             private void StoreRisk(List<RiskReason> reasons, List<DateTimeOffset> times)
             {
+                if (BehindSchedule() is { } schedule)
+                {
+                    reasons.Add(schedule);
+                    times.Add(_s.Sweep(schedule.Since));
+                }
                 var order = Enumerable.Range(0, reasons.Count).OrderByDescending(i => RiskRule.LevelOf(reasons[i].Rule)).ToList();
                 Row.RiskReasons = [.. order.Select(i => reasons[i])];
                 Row.RiskLevel = reasons.Count == 0 ? RiskLevel.OnTrack : RiskRule.LevelOf(Row.RiskReasons[0].Rule);
@@ -847,6 +852,24 @@ internal sealed class DealSimulator
                     candidates.Add(schedule);
                 var ahead = candidates.Where(d => d > Today).ToList();
                 return ahead.Count == 0 ? null : ahead.Min();
+            }
+
+            /// <summary>The behind-schedule reason, as the evaluator words it: most of the time has passed, too few milestones finished.</summary>
+            private RiskReason? BehindSchedule()
+            {
+                var milestones = Row.Milestones;
+                if (milestones.Count == 0)
+                    return null;
+                var start = DayOf(Row.CreatedAt);
+                var total = Row.PromisedDate.DayNumber - start.DayNumber;
+                var elapsed = Today.DayNumber - start.DayNumber;
+                var finished = milestones.Count(m => m.IsFinished);
+                var timeUp = total <= 0 ? elapsed >= 0 : elapsed >= ScheduleShare * total;
+                if (!timeUp || finished >= ScheduleShare * milestones.Count)
+                    return null;
+                var since = total <= 0 ? start : start.AddDays((int)Math.Ceiling(ScheduleShare * total));
+                var percent = total <= 0 ? 100 : Math.Min(100, (int)Math.Floor(100m * elapsed / total));
+                return RiskText.BehindSchedule(percent, Row.PromisedDate, finished, milestones.Count, since);
             }
 
             private DateOnly? NextScheduleChange()
@@ -917,7 +940,7 @@ internal sealed class DealSimulator
                 var manager = _s._team.ManagerId;
                 var plan = new PlanRow
                 {
-                    Id = r.NextGuid(), CommitmentId = Row.Id, DealId = deal.Id, Level = level, DetectedAt = detected,
+                    Id = r.NextGuid(), CommitmentId = Row.Id, DealId = deal.Id, DealOwnerId = rep, Level = level, DetectedAt = detected,
                     OpenedAt = detected.AddSeconds(r.Between(1, 20)),
                 };
                 plan.ManagerAlertedAt = plan.OpenedAt;

@@ -36,6 +36,9 @@ internal static class RiskText
     public static RiskReason Stale(string milestone, DateOnly lastUpdate, DateOnly today, int staleAfterDays) =>
         new(RiskRule.Stale, $"{milestone} is in progress with no update for {Days(today.DayNumber - lastUpdate.DayNumber)} (last {Format(lastUpdate)})", lastUpdate.AddDays(staleAfterDays));
 
+    public static RiskReason BehindSchedule(int percent, DateOnly promised, int finished, int milestones, DateOnly since) =>
+        new(RiskRule.BehindSchedule, $"{percent}% of the time to the promised {Format(promised)} has passed with {finished} of {milestones} milestones finished", since);
+
     /// <summary>The alert's text for a rise: every reason as a sentence (<see cref="PromiseRose.ReasonsText"/>).</summary>
     public static string AlertText(IEnumerable<RiskReason> reasons) => string.Join(" ", reasons.Select(r => r.Sentence.TrimEnd('.') + "."));
 

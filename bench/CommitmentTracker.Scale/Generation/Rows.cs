@@ -251,6 +251,7 @@ internal sealed class PlanRow
     public Guid Id;
     public Guid CommitmentId;
     public Guid DealId;
+    public string DealOwnerId = "";
     public RiskLevel Level;
     public DateTimeOffset DetectedAt;
     public DateTimeOffset OpenedAt;

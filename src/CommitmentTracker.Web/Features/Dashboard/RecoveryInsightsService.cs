@@ -1,6 +1,7 @@
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Recovery;
 using CommitmentTracker.Web.Persistence;
+using CommitmentTracker.Web.Persistence.Configurations;
 using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -35,7 +36,7 @@ public sealed class RecoveryInsightsService(IDbContextFactory<AppDbContext> dbFa
             return new RecoveryInsightsView { HasTeam = false, WindowDays = windowDays, WindowStart = windowStart };
 
         var facts = await (
-            from p in Plans(db, scope.Deals, windowStart)
+            from p in Plans(db, scope, windowStart)
             join d in db.Deals on p.DealId equals d.Id
             join c in db.Commitments on p.CommitmentId equals c.Id
             select new RecoveryPlanFacts
@@ -51,14 +52,12 @@ public sealed class RecoveryInsightsService(IDbContextFactory<AppDbContext> dbFa
                 RootCauseDepartment = p.RootCauseDepartment,
                 Compensation = p.Compensation,
                 CompensationApproved = p.CompensationApprovedAt != null,
+                // Open plans only, through the steps' plan index.
+                HasOverdueStep = p.ResolvedAt == null && p.Steps.Any(s => s.DoneAt == null && s.DueAt < now),
             }).ToListAsync(cancellationToken);
-        // Overdue steps of the open plans only, through the steps' plan index (not a scan of every plan's steps).
-        var openIds = facts.Where(f => f.ResolvedAt is null).Select(f => f.PlanId).ToList();
-        var overdue = (await db.RecoveryPlans.AsNoTracking().Where(p => openIds.Contains(p.Id))
-            .SelectMany(p => p.Steps.Where(s => s.DoneAt == null && s.DueAt < now).Select(s => p.Id))
-            .Distinct().ToListAsync(cancellationToken)).ToHashSet();
-        facts = [.. facts.Select(f => overdue.Contains(f.PlanId) ? f with { HasOverdueStep = true } : f)];
-        var lessons = await LessonsPageAsync(db, scope.Deals, windowStart, null, 0, LessonsPageSize, cancellationToken);
+        // The lessons' count is in the facts already: plans closed in the window with a root cause and department.
+        var lessonCount = facts.Count(f => f.ResolvedAt is not null && f.RootCause is not null && f.RootCauseDepartment is not null);
+        var lessons = await LessonsPageAsync(db, scope, windowStart, null, 0, LessonsPageSize, lessonCount, cancellationToken);
 
         return new RecoveryInsightsView
         {
@@ -81,23 +80,27 @@ public sealed class RecoveryInsightsService(IDbContextFactory<AppDbContext> dbFa
         var scope = await DashboardScope.ResolveAsync(db, actor, teamId, cancellationToken);
         if (!scope.HasTeam)
             return new Page<RecoveryLesson>([], 0);
-        return await LessonsPageAsync(db, scope.Deals, windowStart, rootCause, skip, take, cancellationToken);
+        return await LessonsPageAsync(db, scope, windowStart, rootCause, skip, take, knownTotal: null, cancellationToken);
     }
 
-    /// <summary>The plans that count: every open one, and those closed since the window's start (indexed by deal).</summary>
-    private static IQueryable<RecoveryPlan> Plans(AppDbContext db, IQueryable<Deal> deals, DateTimeOffset windowStart) =>
-        from p in db.RecoveryPlans.AsNoTracking()
-        join d in deals on p.DealId equals d.Id
-        where p.ResolvedAt == null || p.ResolvedAt >= windowStart
-        select p;
+    /// <summary>
+    /// The plans that count: every open one, and those closed since the window's start; a team's through the deal owner
+    /// copied onto the plan (indexed with the closing time), never through the team's deals.
+    /// </summary>
+    private static IQueryable<RecoveryPlan> Plans(AppDbContext db, DashboardScope scope, DateTimeOffset windowStart)
+    {
+        var plans = db.RecoveryPlans.AsNoTracking().Where(p => p.ResolvedAt == null || p.ResolvedAt >= windowStart);
+        var owners = scope.OwnerIds;
+        return owners is null ? plans : plans.Where(p => owners.Contains(EF.Property<string>(p, RecoveryPlanConfiguration.DealOwnerId)));
+    }
 
     private static async Task<Page<RecoveryLesson>> LessonsPageAsync(
-        AppDbContext db, IQueryable<Deal> deals, DateTimeOffset windowStart, RootCause? rootCause, int skip, int take, CancellationToken cancellationToken)
+        AppDbContext db, DashboardScope scope, DateTimeOffset windowStart, RootCause? rootCause, int skip, int take, int? knownTotal, CancellationToken cancellationToken)
     {
-        var closed = Plans(db, deals, windowStart).Where(p => p.ResolvedAt != null && p.RootCause != null && p.RootCauseDepartment != null);
+        var closed = Plans(db, scope, windowStart).Where(p => p.ResolvedAt != null && p.RootCause != null && p.RootCauseDepartment != null);
         if (rootCause is { } cause)
             closed = closed.Where(p => p.RootCause == cause);
-        var total = await closed.CountAsync(cancellationToken);
+        var total = knownTotal ?? await closed.CountAsync(cancellationToken);
         var rows = await (
             from p in closed
             join d in db.Deals on p.DealId equals d.Id

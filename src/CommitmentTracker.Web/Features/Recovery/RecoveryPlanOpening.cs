@@ -26,9 +26,42 @@ public static class RecoveryPlanOpening
             return null;
         var managers = await db.ManagersOfUsersTeamAsync(repId, cancellationToken);
         var settings = await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord();
+        return Open(db, commitmentId, dealId, repId, level, detectedAt, now, openedBy, managers, settings.TellCustomerWithinHours);
+    }
+
+    /// <summary>
+    /// Opens the plans of many promises in one save (rises found by the sweep): one query for the plans already open; the
+    /// caller passes each rep's team managers and the settings it has read once.
+    /// </summary>
+    public static async Task<IReadOnlyList<OpenedPlan>> OpenManyAsync(
+        AppDbContext db, IReadOnlyList<PlanToOpen> promises, Func<string, IReadOnlyList<string>> managersOf, int tellCustomerWithinHours,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(promises);
+        ArgumentNullException.ThrowIfNull(managersOf);
+        var ids = promises.Select(p => p.CommitmentId).ToList();
+        var open = (await db.RecoveryPlans.Where(p => ids.Contains(p.CommitmentId) && p.ResolvedAt == null).Select(p => p.CommitmentId).ToListAsync(cancellationToken)).ToHashSet();
+        open.UnionWith(db.ChangeTracker.Entries<RecoveryPlan>().Where(e => !e.Entity.IsClosed).Select(e => e.Entity.CommitmentId));
+        var opened = new List<OpenedPlan>();
+        foreach (var p in promises)
+        {
+            if (open.Add(p.CommitmentId))
+                opened.Add(Open(db, p.CommitmentId, p.DealId, p.RepId, p.Level, p.DetectedAt, p.Now, openedBy: null, managersOf(p.RepId), tellCustomerWithinHours));
+        }
+        return opened;
+    }
+
+    private static OpenedPlan Open(
+        AppDbContext db, Guid commitmentId, Guid dealId, string repId, RiskLevel level, DateTimeOffset detectedAt, DateTimeOffset now,
+        string? openedBy, IReadOnlyList<string> managers, int tellCustomerWithinHours)
+    {
         var plan = RecoveryPlan.Open(commitmentId, dealId, detectedAt, level,
-            RecoverySettings.Default(repId, managers.FirstOrDefault() ?? repId, settings.TellCustomerWithinHours), now, openedBy);
+            RecoverySettings.Default(repId, managers.Count > 0 ? managers[0] : repId, tellCustomerWithinHours), now, openedBy);
         db.RecoveryPlans.Add(plan);
         return new OpenedPlan(plan, managers);
     }
 }
+
+/// <summary>A promise whose plan is to open (when none is open), for <see cref="RecoveryPlanOpening.OpenManyAsync"/>.</summary>
+public sealed record PlanToOpen(Guid CommitmentId, Guid DealId, string RepId, RiskLevel Level, DateTimeOffset DetectedAt, DateTimeOffset Now);

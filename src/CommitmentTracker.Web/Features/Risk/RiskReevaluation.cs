@@ -15,10 +15,23 @@ internal static class RiskReevaluation
     /// <summary>Deals a context evaluated outside a save (the sweep), so the save that follows does not evaluate them again.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AppDbContext, HashSet<Guid>> EvaluatedBeforeSave = new();
 
-    /// <summary>Re-evaluates the deals' promises now, before the caller saves them (the sweep).</summary>
+    /// <summary>
+    /// Re-evaluates the deals' open promises now, before the caller saves them (the sweep, in a context with nothing pending).
+    /// Time moves only open promises, and only an unfinished milestone's updates tell when its condition began: closed
+    /// promises and finished milestones' histories stay in the database.
+    /// </summary>
     public static async Task ApplyBeforeSaveAsync(AppDbContext db, IReadOnlyCollection<Guid> dealIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await ApplyAsync(db, dealIds, now, cancellationToken);
+        var settings = await SettingsAsync(db, cancellationToken);
+        var open = await db.Commitments.AsSplitQuery()
+            .Include(c => c.Milestones)
+            .Include(c => c.DateHistory)
+            .Where(c => dealIds.Contains(c.DealId) && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken))
+            .ToListAsync(cancellationToken);
+        var unfinished = open.SelectMany(c => c.Milestones).Where(m => !m.IsFinished).Select(m => m.Id).ToList();
+        // Tracked: the updates attach to their milestones.
+        await db.MilestoneUpdates.Where(u => unfinished.Contains(u.MilestoneId)).LoadAsync(cancellationToken);
+        Evaluate(open, settings, now);
         EvaluatedBeforeSave.GetOrCreateValue(db).UnionWith(dealIds);
     }
 
@@ -36,7 +49,7 @@ internal static class RiskReevaluation
     {
         if (dealIds.Count == 0)
             return;
-        var settings = (await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord()).ToDomain();
+        var settings = await SettingsAsync(db, cancellationToken);
         // Tracked: instances already in the context are reused, so pending changes are what gets evaluated.
         var commitments = await db.Commitments.AsSplitQuery()
             .Include(c => c.Milestones).ThenInclude(m => m.Updates)
@@ -46,6 +59,9 @@ internal static class RiskReevaluation
         var added = db.ChangeTracker.Entries<Commitment>().Where(e => e.State == EntityState.Added).Select(e => e.Entity);
         Evaluate(commitments.Union(added).Where(c => dealIds.Contains(c.DealId)), settings, now);
     }
+
+    private static async Task<RiskSettings> SettingsAsync(AppDbContext db, CancellationToken cancellationToken) =>
+        (await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord()).ToDomain();
 
     /// <summary>Evaluates promises, grouped by deal so each sees the customer's promises it depends on.</summary>
     public static void Evaluate(IEnumerable<Commitment> commitments, RiskSettings settings, DateTimeOffset now)

@@ -20,14 +20,13 @@ public sealed class RiskSaveInterceptor : SaveChangesInterceptor
         var touched = await TouchedDealsAsync(db, cancellationToken);
         RiskReevaluation.SkipEvaluatedBeforeSave(db, touched);
         await RiskReevaluation.ApplyAsync(db, touched, db.SaveTime, cancellationToken);
-        var raisers = db.ChangeTracker.Entries<Commitment>().Select(e => e.Entity).Where(c => c.DomainEvents.Count > 0).ToList();
-        foreach (var commitment in raisers)
+        var rises = new List<PromiseRose>();
+        foreach (var commitment in db.ChangeTracker.Entries<Commitment>().Select(e => e.Entity).Where(c => c.DomainEvents.Count > 0).ToList())
         {
-            var events = commitment.DomainEvents.ToList();
+            rises.AddRange(commitment.DomainEvents.OfType<PromiseRose>());
             commitment.ClearDomainEvents();
-            foreach (var rise in events.OfType<PromiseRose>())
-                await PromiseRiseHandler.HandleAsync(db, rise, cancellationToken);
         }
+        await PromiseRiseHandler.HandleAsync(db, rises, cancellationToken);
         return result;
     }
 

@@ -8,6 +8,9 @@ namespace CommitmentTracker.Web.Persistence.Configurations;
 
 internal sealed class RecoveryPlanConfiguration : IEntityTypeConfiguration<RecoveryPlan>
 {
+    /// <summary>The shadow column holding the deal's owner (see <see cref="Configure"/>).</summary>
+    public const string DealOwnerId = "DealOwnerId";
+
     public void Configure(EntityTypeBuilder<RecoveryPlan> builder)
     {
         builder.ToTable("recovery_plans");
@@ -45,8 +48,13 @@ internal sealed class RecoveryPlanConfiguration : IEntityTypeConfiguration<Recov
         builder.HasIndex(p => p.CommitmentId).IsUnique().HasFilter("resolved_at IS NULL").HasDatabaseName(ConcurrencyExtensions.OpenRecoveryPlanIndex);
         // The metrics read closed plans by root cause and time.
         builder.HasIndex(p => new { p.RootCause, p.ResolvedAt });
-        // A deal's plans (the deal page), a team's plans (the dashboard's insights, the plans list).
+        // A deal's plans (the deal page).
         builder.HasIndex(p => new { p.DealId, p.ResolvedAt });
+        // A team's plans (the dashboard's insights) start from its members: the deal's owner, copied in by a trigger when
+        // the plan is stored (a deal never changes owner), never written by the app.
+        builder.Property<string>(DealOwnerId).HasMaxLength(FieldLengths.UserId).ValueGeneratedOnAdd()
+            .Metadata.SetBeforeSaveBehavior(Microsoft.EntityFrameworkCore.Metadata.PropertySaveBehavior.Ignore);
+        builder.HasIndex(DealOwnerId, nameof(RecoveryPlan.ResolvedAt));
         builder.HasXminVersion();
     }
 }

@@ -331,9 +331,13 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasDatabaseName("ix_commitments_kept_by_owner")
                         .HasFilter("status = 'Kept' OR status = 'KeptLate'");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("DealOwnerId", "Direction", "CompletedOn"), new[] { "Department", "Status", "DealId", "Id" });
+
                     b.HasIndex("DealOwnerId", "Direction", "PromisedDate")
                         .HasDatabaseName("ix_commitments_open_by_owner")
                         .HasFilter("status = 'Open' OR status = 'Broken'");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("DealOwnerId", "Direction", "PromisedDate"), new[] { "Department", "Status", "DealId", "Id" });
 
                     b.HasIndex("OwnerId", "Status", "PromisedDate")
                         .HasDatabaseName("ix_commitments_owner_id_status_promised_date");
@@ -1151,6 +1155,12 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("deal_id");
 
+                    b.Property<string>("DealOwnerId")
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("deal_owner_id");
+
                     b.Property<DateTimeOffset>("DetectedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("detected_at");
@@ -1276,6 +1286,9 @@ namespace CommitmentTracker.Web.Persistence.Migrations
 
                     b.HasIndex("DealId", "ResolvedAt")
                         .HasDatabaseName("ix_recovery_plans_deal_id_resolved_at");
+
+                    b.HasIndex("DealOwnerId", "ResolvedAt")
+                        .HasDatabaseName("ix_recovery_plans_deal_owner_id_resolved_at");
 
                     b.HasIndex("RootCause", "ResolvedAt")
                         .HasDatabaseName("ix_recovery_plans_root_cause_resolved_at");
