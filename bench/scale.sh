@@ -4,6 +4,7 @@
 #   bench/scale.sh --scale 10k                 (measures ct_scale_10k; generate it first with bench/generate.sh --scale 10k)
 #   bench/scale.sh --database NAME --only dashboard,sweep --iterations 11 --timeout 120
 #   bench/scale.sh circuits --scale 100k       (server memory per idle dashboard circuit, in headless Chromium)
+#   bench/scale.sh browser --scale 1m          (navigation to content in headless Chromium: dashboard, queue, deal page, Today)
 #   bench/scale.sh report                      (rewrites docs/benchmarks.md from the kept results)
 # Keeps bench/scale-results/<database>.run.json and rewrites docs/benchmarks.md. Never run by ./test.sh.
 # CT_SCALE_SQL_LOG=1 prints every SQL command the app's services run, with its duration.
@@ -16,6 +17,7 @@ ensure_postgres_binaries || exit 1
 command=run
 case "${1:-}" in
     circuits) command=circuits; shift; ensure_chromium || exit 1 ;;
+    browser) command=browser; shift; ensure_chromium || exit 1 ;;
     report) command=report; shift ;;
 esac
 

@@ -66,6 +66,15 @@ try
                 await Report.WriteAsync(cancel.Token);
             return 0;
         }
+        case "browser":
+        {
+            var database = arguments.Get("database") ?? $"ct_scale_{Generator.Label(Generator.ParseScale(arguments.Get("scale") ?? "10k"))}";
+            await BrowserTimings.RunAsync(new BrowserOptions(database, arguments.Get("connection"), arguments.Get("data-directory"),
+                Navigations: int.Parse(arguments.Get("navigations") ?? "9", CultureInfo.InvariantCulture)), cancel.Token);
+            if (!arguments.Has("no-report"))
+                await Report.WriteAsync(cancel.Token);
+            return 0;
+        }
         case "report":
             await Report.WriteAsync(cancel.Token);
             return 0;
@@ -92,6 +101,7 @@ internal sealed class Arguments
                    [--only dashboard,fulfilmentqueue,dealpage,mydeals,teamdeals,today,sweep]
                    [--connection ...] [--data-directory DIR] [--no-report] [--no-save]
           circuits [--scale 10k|100k|1m | --database NAME] [--circuits 50] [--step 10] [--path dashboard]   server memory per idle circuit
+          browser  [--scale 10k|100k|1m | --database NAME] [--navigations 9]   navigation to content in Chromium per page
           report   rewrites docs/benchmarks.md from bench/scale-results/*.json
         """;
 

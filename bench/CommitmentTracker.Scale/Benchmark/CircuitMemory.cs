@@ -40,7 +40,7 @@ internal sealed record CircuitResult
 /// </summary>
 internal static class CircuitMemory
 {
-    private static readonly string[] ChromiumArgs =
+    internal static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
     public static async Task<CircuitResult> RunAsync(CircuitOptions options, CancellationToken cancellationToken)
@@ -145,7 +145,7 @@ internal static class CircuitMemory
     }
 
     /// <summary>The built app (Release), on Kestrel, with the heap probe hooked in and nothing running in the background.</summary>
-    private static Process StartApp(string connectionString, int port, int heapPort, string work)
+    internal static Process StartApp(string connectionString, int port, int heapPort, string work)
     {
         var root = Repository.Root;
         var appDll = Path.Combine(root, "src", "CommitmentTracker.Web", "bin", "Release", "net10.0", "CommitmentTracker.Web.dll");
@@ -180,7 +180,7 @@ internal static class CircuitMemory
         return process;
     }
 
-    private static async Task WaitReadyAsync(HttpClient http, Uri ready, Process app, CancellationToken cancellationToken)
+    internal static async Task WaitReadyAsync(HttpClient http, Uri ready, Process app, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow.AddMinutes(3);
         while (DateTime.UtcNow < deadline)
@@ -215,7 +215,7 @@ internal static class CircuitMemory
         return (slope, n < 2 || syy == 0 ? 0 : sxy * sxy / (sxx * syy));
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

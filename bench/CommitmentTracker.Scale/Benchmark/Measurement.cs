@@ -38,6 +38,7 @@ internal static class Targets
     public const double MaxRatio = 1.5;
     public const double SweepSeconds = 30;
     public const double SaveBlockedMs = 100;
+    public const double BrowserMs = 1500;
     public const double CopyRowsPerSecond = 100_000;
     public const double CircuitKilobytes = 300;
 }

@@ -203,6 +203,31 @@ internal static class Report
             md.AppendLine();
         }
 
+        var browsers = Read<BrowserResult>(folder, "*.browser.json")
+            .OrderBy(b => generated.TryGetValue(b.Database, out var g) ? g.PromisesAsked : long.MaxValue).ToList();
+        if (browsers.Count > 0)
+        {
+            md.AppendLine("## In the browser");
+            md.AppendLine();
+            md.AppendLine("`bench/scale.sh browser --scale 1m` starts the built app (Release, Production, on Kestrel) against a generated database,");
+            md.AppendLine("signs in as manager@, service@ and rep@ in headless Chromium on this same machine, and opens each one's page in a new tab");
+            md.AppendLine("again and again (after one warm-up): from the navigation to the page's content, including the page, its scripts, starting");
+            md.AppendLine("the circuit and the page's queries. Median and p95 in milliseconds.");
+            md.AppendLine();
+            md.AppendLine("| database | page | as | median | p95 | n | target | result |");
+            md.AppendLine("|---|---|---|---:|---:|---:|---|---|");
+            foreach (var b in browsers)
+            {
+                foreach (var p in b.Pages)
+                {
+                    md.AppendLine(CultureInfo.InvariantCulture,
+                        $"| {b.Database} ({b.StartedAt:yyyy-MM-dd HH:mm} UTC, load {b.LoadBefore}) | {p.Page} `{p.Path}` | {p.Who} | {Ms(p.Median, false)} | {Ms(p.P95, false)} | {p.Ms.Count} | " +
+                        $"<= {Targets.BrowserMs:N0} ms | {(p.Pass ? "PASS" : "**FAIL**")} {p.Error} |");
+                }
+            }
+            md.AppendLine();
+        }
+
         md.AppendLine("## Findings");
         md.AppendLine();
         md.AppendLine(FindingsStart);

@@ -284,7 +284,7 @@ internal static class ScaleBenchmark
     }
 
     /// <summary>A typical deal of the rep: ordered (in delivery), with about the average number of promises; the same on every run.</summary>
-    private static async Task<(Guid Id, string Description)> TypicalDealAsync(NpgsqlDataSource db, string repId, CancellationToken cancellationToken)
+    internal static async Task<(Guid Id, string Description)> TypicalDealAsync(NpgsqlDataSource db, string repId, CancellationToken cancellationToken)
     {
         await using var command = db.CreateCommand("""
             SELECT d.id, d.title, d.stage,
