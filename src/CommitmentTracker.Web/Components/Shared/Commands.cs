@@ -31,7 +31,8 @@ public enum CommandKind
 /// </summary>
 public static class Commands
 {
-    private static readonly Serilog.ILogger Log = Serilog.Log.ForContext(typeof(Commands));
+    // Read at each use: the host replaces the static logger after start-up (and a test may, to read what was logged).
+    private static Serilog.ILogger Log => Serilog.Log.ForContext(typeof(Commands));
 
     /// <summary>Returns true when the action succeeded; otherwise shows why and returns false (nothing was saved).</summary>
     public static async Task<bool> TryAsync(this ISnackbar snackbar, Func<Task> action, string? success = null)
