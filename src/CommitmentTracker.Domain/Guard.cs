@@ -31,8 +31,8 @@ internal static class Guard
     /// </summary>
     public static void NoControlCharacters(string value, string what)
     {
-        if (Text.HasControlCharacter(value, allowLineBreaks: true))
-            throw new DomainException($"{what} contains an invisible control character: remove it and try again.");
+        if (Text.HasForbiddenCharacter(value, allowLineBreaks: true))
+            throw new DomainException($"{what} contains an invisible control character or a broken character: remove it and try again.");
     }
 
     public static void Defined<TEnum>(TEnum value, string what) where TEnum : struct, Enum

@@ -66,7 +66,7 @@ public abstract class ModelValidator<T> : AbstractValidator<T>
         {
             foreach (var text in texts)
             {
-                if (item is not null && Domain.Text.HasControlCharacter(text.GetValue(item) as string, allowLineBreaks: true))
+                if (item is not null && Domain.Text.HasForbiddenCharacter(text.GetValue(item) as string, allowLineBreaks: true))
                     context.AddFailure($"{listName}[{index}].{text.Name}", TextRules.ControlCharacterMessage);
             }
             index++;
@@ -78,12 +78,12 @@ public abstract class ModelValidator<T> : AbstractValidator<T>
 public static class TextRules
 {
     public const string ControlCharacterMessage =
-        "This text contains an invisible control character (such as NUL or escape), usually from pasting: remove it and try again.";
+        "This text contains an invisible control character (such as NUL or escape) or a broken character, usually from pasting: remove it and try again.";
 
     /// <summary>
     /// Refuses control characters (Unicode category Cc) other than tab and line breaks. Every <see cref="ModelValidator{T}"/>
     /// applies it to each text field of its model; use it directly for text a service takes outside a form model.
     /// </summary>
     public static IRuleBuilderOptions<T, string?> NoControlCharacters<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(text => !Domain.Text.HasControlCharacter(text, allowLineBreaks: true)).WithMessage(ControlCharacterMessage);
+        rule.Must(text => !Domain.Text.HasForbiddenCharacter(text, allowLineBreaks: true)).WithMessage(ControlCharacterMessage);
 }

@@ -6,7 +6,7 @@ public static class SearchPattern
     /// <summary>Pass to <c>EF.Functions.ILike</c>: without it Npgsql says <c>ESCAPE ''</c> and the escapes match literally.</summary>
     public const string EscapeCharacter = "\\";
 
-    public static string Escape(string text) => Domain.Text.WithoutControlCharacters(text).Trim()
+    public static string Escape(string text) => Domain.Text.WithoutForbiddenCharacters(text).Trim()
         .Replace("\\", "\\\\", StringComparison.Ordinal)
         .Replace("%", "\\%", StringComparison.Ordinal)
         .Replace("_", "\\_", StringComparison.Ordinal);
