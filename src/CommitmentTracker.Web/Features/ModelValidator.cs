@@ -8,7 +8,8 @@ namespace CommitmentTracker.Web.Features;
 /// <summary>
 /// A FluentValidation validator that also feeds MudForm field by field, so the form and the server
 /// use the very same rules. Every text field of the model (and of the items of its lists) refuses control characters
-/// without the derived validator saying so: a new field cannot forget it.
+/// without the derived validator saying so: a new field cannot forget it. Dates must lie within plausible years and times
+/// of day within a day, so no arithmetic on a typing slip (year 1, 9999) overflows.
 /// </summary>
 public abstract class ModelValidator<T> : AbstractValidator<T>
 {
@@ -18,8 +19,13 @@ public abstract class ModelValidator<T> : AbstractValidator<T>
         {
             if (!property.CanRead || property.GetIndexParameters().Length > 0)
                 continue;
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             if (property.PropertyType == typeof(string))
                 RuleFor(Getter<string?>(property)).NoControlCharacters();
+            else if (type == typeof(DateTime) || type == typeof(DateOnly))
+                RuleFor(Getter<object?>(property)).Must(TextRules.IsPlausibleDate).WithMessage(TextRules.DateMessage);
+            else if (type == typeof(TimeSpan))
+                RuleFor(Getter<object?>(property)).Must(t => t is not TimeSpan time || TextRules.IsTimeOfDay(time)).WithMessage(TextRules.TimeMessage);
             else if (TextOfItems(property.PropertyType) is { Count: > 0 } itemTexts)
                 RuleFor(Getter<object?>(property)).Custom((items, context) => RefuseInItems(items, itemTexts, property.Name, context));
         }
@@ -74,9 +80,27 @@ public abstract class ModelValidator<T> : AbstractValidator<T>
     }
 }
 
-/// <summary>Rules for text fields shared by every validator.</summary>
+/// <summary>Rules for text, date and time fields shared by every validator.</summary>
 public static class TextRules
 {
+    /// <summary>The years a date of this business can fall in; outside them a date is a typing slip (and arithmetic on it may overflow).</summary>
+    public const int FirstYear = 1900, LastYear = 2199;
+
+    public static readonly string DateMessage = $"Enter a date between {FirstYear} and {LastYear}.";
+
+    public const string TimeMessage = "Enter a time of day, between 00:00 and 23:59.";
+
+    /// <summary>True for no date, or a date within <see cref="FirstYear"/> and <see cref="LastYear"/>.</summary>
+    public static bool IsPlausibleDate(object? value) => value switch
+    {
+        DateTime d => d.Year is >= FirstYear and <= LastYear,
+        DateOnly d => d.Year is >= FirstYear and <= LastYear,
+        _ => true,
+    };
+
+    /// <summary>True for a time from midnight up to (not including) the next midnight.</summary>
+    public static bool IsTimeOfDay(TimeSpan time) => time >= TimeSpan.Zero && time < TimeSpan.FromDays(1);
+
     public const string ControlCharacterMessage =
         "This text contains an invisible control character (such as NUL or escape) or a broken character, usually from pasting: remove it and try again.";
 
