@@ -46,6 +46,10 @@ try
         .AddSignInManager<AppSignInManager>()
         .AddClaimsPrincipalFactory<AppClaimsPrincipalFactory>()
         .AddDefaultTokenProviders();
+    // The cookie is rechecked against the user's record as often as an open circuit is (a deactivation or password reset
+    // ends it within a minute; a changed role is reissued); every action reads the user afresh anyway (ActorAccessor).
+    builder.Services.Configure<SecurityStampValidatorOptions>(o =>
+        o.ValidationInterval = CommitmentTracker.Web.Components.Account.IdentityRevalidatingAuthenticationStateProvider.Interval);
     builder.Services.AddDataProtection()
         .SetApplicationName("CommitmentTracker")
         .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(builder.Configuration["DataProtection:KeysDirectory"] ?? ".data/keys")));

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace CommitmentTracker.Web.Security;
 
-/// <summary>Builds the sign-in principal: Identity's claims and roles plus the user's display name.</summary>
+/// <summary>Builds the sign-in principal: Identity's claims and roles plus the user's display name, team and department.</summary>
 public sealed class AppClaimsPrincipalFactory(
     UserManager<AppUser> userManager,
     RoleManager<IdentityRole> roleManager,
@@ -20,6 +20,7 @@ public sealed class AppClaimsPrincipalFactory(
             identity.AddClaim(new Claim(AppClaimTypes.DisplayName, user.DisplayName));
         }
 
+        identity.AddClaims(AccessClaims.Of(user.TeamId, user.Department));
         return identity;
     }
 }

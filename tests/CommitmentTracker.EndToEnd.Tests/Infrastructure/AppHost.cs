@@ -33,6 +33,9 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
     /// <summary>The app's log (Serilog: warnings, errors, start and stop), kept in the test output folder (e2e-logs).</summary>
     public string LogFile { get; private set; } = "";
 
+    /// <summary>The running app's services, for a test that acts as another user behind the browser's back (an admin).</summary>
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The app has not started.");
+
     /// <summary>Absolute URL of a path in the app ("deals", "/Account/Login").</summary>
     public Uri Url(string relativePath) => new(BaseAddress, relativePath.TrimStart('/'));
 

@@ -65,7 +65,7 @@ public sealed class UsersService(
     {
         actor.EnsureAdmin(What);
         await newUserValidator.EnsureValidAsync(input, cancellationToken);
-        return await InTransactionAsync(async (users, db) =>
+        return await InTransactionAsync(actor, async (users, db) =>
         {
             await EnsureTeamExistsAsync(db, input.TeamId, nameof(NewUserInput.TeamId), cancellationToken);
             var email = input.Email.Trim();
@@ -87,14 +87,15 @@ public sealed class UsersService(
     }
 
     /// <summary>
-    /// Changes a user's role, team and department. <paramref name="concurrencyStamp"/> is the one the admin saw;
-    /// a role change ends the user's sign-in at the next check, so the new role takes effect.
+    /// Changes a user's role, team and department. <paramref name="concurrencyStamp"/> is the one the admin saw.
+    /// The change applies at the user's next action (every action reads the actor afresh); their open pages say their
+    /// access changed and reload with a sign-in reissued for the new role (see <c>ActorAccessor</c>, decision 14).
     /// </summary>
     public async Task AssignAsync(Actor actor, string userId, string? concurrencyStamp, UserAssignmentInput input, CancellationToken cancellationToken = default)
     {
         actor.EnsureAdmin(What);
         await assignmentValidator.EnsureValidAsync(input, cancellationToken);
-        await InTransactionAsync(async (users, db) =>
+        await InTransactionAsync(actor, async (users, db) =>
         {
             var user = await FindUserAsync(users, userId, concurrencyStamp);
             var roles = await users.GetRolesAsync(user);
@@ -114,7 +115,7 @@ public sealed class UsersService(
             {
                 Ensure(await users.RemoveFromRolesAsync(user, roles));
                 Ensure(await users.AddToRoleAsync(user, input.Role));
-                Ensure(await users.UpdateSecurityStampAsync(user));
+                // No new security stamp: that would end the sign-in instead of letting the open pages move to the new role.
             }
             return true;
         }, cancellationToken);
@@ -125,7 +126,7 @@ public sealed class UsersService(
     {
         actor.EnsureAdmin(What);
         await passwordValidator.EnsureValidAsync(input, cancellationToken);
-        await InTransactionAsync(async (users, _) =>
+        await InTransactionAsync(actor, async (users, _) =>
         {
             var user = await FindUserAsync(users, userId, concurrencyStamp: null);
             Ensure(await users.RemovePasswordAsync(user));
@@ -143,14 +144,14 @@ public sealed class UsersService(
         actor.EnsureAdmin(What);
         if (userId == actor.UserId)
             throw new AccessDeniedException("You cannot deactivate your own account: ask another administrator.");
-        return SetActiveAsync(userId, active: false, cancellationToken);
+        return SetActiveAsync(actor, userId, active: false, cancellationToken);
     }
 
     /// <summary>Lets a deactivated user sign in again, with the password they had.</summary>
     public Task ReactivateAsync(Actor actor, string userId, CancellationToken cancellationToken = default)
     {
         actor.EnsureAdmin(What);
-        return SetActiveAsync(userId, active: true, cancellationToken);
+        return SetActiveAsync(actor, userId, active: true, cancellationToken);
     }
 
     /// <summary>Creates a team, with its manager if one is chosen; returns the team's id.</summary>
@@ -181,8 +182,8 @@ public sealed class UsersService(
         await db.SaveOrExplainConflictAsync("team", cancellationToken);
     }
 
-    private async Task SetActiveAsync(string userId, bool active, CancellationToken cancellationToken) =>
-        await InTransactionAsync(async (users, _) =>
+    private async Task SetActiveAsync(Actor actor, string userId, bool active, CancellationToken cancellationToken) =>
+        await InTransactionAsync(actor, async (users, _) =>
         {
             var user = await FindUserAsync(users, userId, concurrencyStamp: null);
             if (user.IsActive == active)
@@ -246,7 +247,7 @@ public sealed class UsersService(
     /// Runs Identity's calls (each of which saves) as one transaction, in a scope of its own so the user store's
     /// context lives only for this operation. The retrying execution strategy requires the transaction inside it.
     /// </summary>
-    private async Task<T> InTransactionAsync<T>(Func<UserManager<AppUser>, AppDbContext, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> InTransactionAsync<T>(Actor actor, Func<UserManager<AppUser>, AppDbContext, Task<T>> work, CancellationToken cancellationToken)
     {
         await using var probe = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await probe.Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
@@ -255,6 +256,8 @@ public sealed class UsersService(
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // An admin demoted or deactivated since their page read them changes nobody.
+            await ActorAccessor.EnsureCurrentAsync(db, actor, ct);
             var result = await work(users, db);
             await transaction.CommitAsync(ct);
             return result;

@@ -30,7 +30,7 @@ public sealed class ChecklistAcknowledgementInput
     public TimeSpan? At { get; set; }
 
     /// <summary>The moment of the acknowledgement, or null while the date or time is missing.</summary>
-    public DateTimeOffset? Moment => On is { } day && At is { } time ? new DateTimeOffset(day.Date + time, TimeSpan.Zero) : null;
+    public DateTimeOffset? Moment => On is { } day && At is { } time && TextRules.IsTimeOfDay(time) ? new DateTimeOffset(day.Date + time, TimeSpan.Zero) : null;
 }
 
 /// <summary>Validates an answer to a checklist item.</summary>

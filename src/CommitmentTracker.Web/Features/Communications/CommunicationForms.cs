@@ -25,7 +25,7 @@ public sealed class LogCommunicationInput
     public TimeSpan? OccurredAt { get; set; }
 
     /// <summary>When it happened, or null while the day or time is missing.</summary>
-    public DateTimeOffset? Moment => OccurredOn is { } day && OccurredAt is { } time ? new DateTimeOffset(day.Date + time, TimeSpan.Zero) : null;
+    public DateTimeOffset? Moment => OccurredOn is { } day && OccurredAt is { } time && TextRules.IsTimeOfDay(time) ? new DateTimeOffset(day.Date + time, TimeSpan.Zero) : null;
 }
 
 /// <summary>A correction of an entry: what should have been recorded. The entry itself stays as it was.</summary>
