@@ -36,5 +36,6 @@ public static class Commands
         catch (ConcurrencyConflictException ex) { return ex.Message; }
         catch (RecordNotFoundException ex) { return ex.Message; }
         catch (AccessDeniedException ex) { return ex.Message; }
+        catch (Exception ex) when (DatabaseAvailability.IsUnavailable(ex)) { return DatabaseAvailability.MessageFor(ex); }
     }
 }
