@@ -10,8 +10,11 @@ namespace CommitmentTracker.Web.Persistence;
 /// </summary>
 public sealed partial class AppDbContext
 {
-    /// <summary>How long a save whose commit answer was lost waits for the database to say whether it committed.</summary>
-    internal static TimeSpan CommitResolutionWindow { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long a save whose commit answer was lost waits for the database to say whether it committed: short, so the
+    /// user hears within two seconds; past it they are told the outcome is not known yet and to check before saving again.
+    /// </summary>
+    internal static readonly TimeSpan CommitResolutionWindow = TimeSpan.FromSeconds(1.5);
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
