@@ -15,6 +15,7 @@ using CommitmentTracker.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -194,6 +195,79 @@ public sealed partial class DatabaseOutageTests : IAsyncLifetime
         {
             await Cluster.RestartIfDeadAsync(Cancel);
             keys.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_killed_embedded_postgres_is_started_again_by_the_app_which_answers_within_ten_seconds()
+    {
+        var folder = _folder + "-embedded";
+        var keys = Directory.CreateTempSubdirectory("ct-outage-keys-");
+        try
+        {
+            await using (var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+            {
+                builder.UseEnvironment("Production");
+                builder.UseSetting("ConnectionStrings:Default", "");
+                builder.UseSetting("PostgreSQL:DataDirectory", folder);
+                builder.UseSetting("Demo:Enabled", "false");
+                builder.UseSetting("Risk:SweepEnabled", "false");
+                builder.UseSetting("DataProtection:KeysDirectory", keys.FullName);
+                builder.UseSetting("Email:PickupDirectory", Path.Combine(keys.FullName, "mail"));
+            }))
+            {
+                using var client = factory.CreateClient();
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("health/ready", UriKind.Relative), Cancel)).StatusCode);
+                var cluster = factory.Services.GetRequiredService<LocalPostgresCluster>();
+                var port = cluster.Port;
+                var killedPid = PostmasterPid(cluster);
+
+                await LocalPostgresClusterTests.KillPostmasterAsync(cluster);
+                var sinceKill = Stopwatch.StartNew();
+                await WaitUntilAsync(
+                    async () => PostmasterPid(cluster) is { } pid && pid != killedPid
+                        && (await client.GetAsync(new Uri("health/ready", UriKind.Relative), Cancel)).StatusCode == HttpStatusCode.OK,
+                    TimeSpan.FromSeconds(30),
+                    "the app to answer from a new postmaster");
+                var recovery = sinceKill.Elapsed;
+                TestContext.Current.TestOutputHelper?.WriteLine($"Answering again {recovery.TotalSeconds:0.00} s after the postmaster was killed.");
+                await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "supervision-results.txt"),
+                    string.Create(CultureInfo.InvariantCulture, $"answering again {recovery.TotalSeconds:0.000} s after the postmaster was killed\n"), Cancel);
+
+                Assert.Equal(port, cluster.Port);
+                Assert.True(recovery < TimeSpan.FromSeconds(10), $"The app answered {recovery.TotalSeconds:0.00} s after the kill.");
+            }
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            keys.Delete(recursive: true);
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static int? PostmasterPid(LocalPostgresCluster cluster)
+    {
+        try
+        {
+            var line = File.ReadLines(Path.Combine(cluster.DataDirectory, "postmaster.pid")).FirstOrDefault();
+            return int.TryParse(line, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > timeout)
+                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
+            await Task.Delay(50, Cancel);
         }
     }
 
