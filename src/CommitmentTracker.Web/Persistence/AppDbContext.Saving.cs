@@ -43,8 +43,10 @@ public sealed partial class AppDbContext
         {
             saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
         }
-        catch (Exception ex) when (DatabaseAvailability.IsUnavailable(ex))
+        catch (Exception ex) when (DatabaseAvailability.IsUnavailable(ex) || ConnectionLost())
         {
+            // Not committed: the transaction dies with its connection. (A connection lost between two statements shows up
+            // as "transaction is already completed" from the next one, hence the state check.)
             throw new DatabaseUnavailableException(ex);
         }
 
@@ -52,7 +54,7 @@ public sealed partial class AppDbContext
         {
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (Exception ex) when (DatabaseAvailability.IsUnavailable(ex))
+        catch (Exception ex) when (DatabaseAvailability.IsUnavailable(ex) || ConnectionLost())
         {
             switch (await CommitOutcomeAsync(transactionId, cancellationToken))
             {
@@ -67,6 +69,11 @@ public sealed partial class AppDbContext
 
         return saved;
     }
+
+    private bool ConnectionLost() =>
+        Database.GetDbConnection() is var connection
+        && (connection.State == System.Data.ConnectionState.Closed
+            || (connection is NpgsqlConnection npgsql && (npgsql.FullState & System.Data.ConnectionState.Broken) != 0));
 
     /// <summary>Asks the database (on a fresh connection, until <see cref="CommitResolutionWindow"/> passes) what became of a transaction.</summary>
     private async Task<string?> CommitOutcomeAsync(string transactionId, CancellationToken cancellationToken)

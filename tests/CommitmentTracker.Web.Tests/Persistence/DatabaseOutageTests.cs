@@ -90,19 +90,19 @@ public sealed partial class DatabaseOutageTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         var workers = people.Select((person, user) => Task.Run(() => WorkAsync(service, person.Rep, person.DealId, user, log, stop.Token), Cancel)).ToList();
 
-        await WaitUntilAsync(() => log.Count(a => a.Outcome == Outcome.Saved) >= 5 * Users, TimeSpan.FromSeconds(60), "saves before the outage");
+        await WaitUntilAsync(() => log.Count(a => a.Outcome == Outcome.Saved) >= 5 * Users, TimeSpan.FromSeconds(60), "saves before the outage", workers);
 
         // Crash: an immediate shutdown (SIGQUIT to the postmaster: no checkpoint, sessions cut off mid-statement).
         var crashedAt = DateTime.UtcNow;
         await ImmediateShutdownAsync();
         var goneAt = DateTime.UtcNow;
         await WaitUntilAsync(() => Enumerable.Range(0, Users).All(u => log.Any(a => a.User == u && a.FinishedAt > crashedAt && a.Outcome != Outcome.Saved)),
-            TimeSpan.FromSeconds(30), "every user to be told the database is unavailable");
+            TimeSpan.FromSeconds(30), "every user to be told the database is unavailable", workers);
 
         Assert.True(await Cluster.RestartIfDeadAsync(Cancel));
         var backAt = DateTime.UtcNow;
         await WaitUntilAsync(() => Enumerable.Range(0, Users).All(u => log.Any(a => a.User == u && a.StartedAt >= backAt && a.Outcome == Outcome.Saved)),
-            TimeSpan.FromSeconds(30), "every user to save again");
+            TimeSpan.FromSeconds(30), "every user to save again", workers);
         var recovery = Enumerable.Range(0, Users)
             .Select(u => log.Where(a => a.User == u && a.StartedAt >= backAt && a.Outcome == Outcome.Saved).Min(a => a.FinishedAt) - backAt)
             .Max();
@@ -360,11 +360,14 @@ public sealed partial class DatabaseOutageTests : IAsyncLifetime
         await WaitUntilAsync(() => !Cluster.IsServerProcessAlive(), TimeSpan.FromSeconds(30), "the postmaster to exit");
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what, IReadOnlyList<Task>? workers = null)
     {
         var deadline = Stopwatch.StartNew();
         while (!condition())
         {
+            // A simulated user who got an unexpected answer stops working: say why at once, not after the timeout.
+            if (workers?.FirstOrDefault(w => w.IsFaulted) is { } faulted)
+                await faulted;
             if (deadline.Elapsed > timeout)
                 throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
             await Task.Delay(20, Cancel);
