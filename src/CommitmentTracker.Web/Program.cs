@@ -60,6 +60,9 @@ try
 
     var app = builder.Build();
 
+    // First, so it answers before any other error page: an outage is a 503 with Retry-After, never a stack trace.
+    app.UseDatabaseUnavailablePage();
+
     if (!app.Environment.IsDevelopment())
         app.UseExceptionHandler("/Error", createScopeForErrors: true);
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);

@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace CommitmentTracker.Web.Persistence;
 
 /// <summary>The one database of the product: Identity and the domain model, on PostgreSQL.</summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
 {
     /// <summary>Name of the shadow property mapped to PostgreSQL's xmin, the optimistic concurrency token.</summary>
     public const string Version = "RowVersion";

@@ -31,7 +31,22 @@ public static class PersistenceServiceCollectionExtensions
     /// </summary>
     public static void Configure(DbContextOptionsBuilder options, string connectionString, IEnumerable<ISaveChangesInterceptor>? saveInterceptors = null) =>
         options
-            .UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 5).UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+            .UseNpgsql(WithConnectTimeout(connectionString), npgsql => npgsql
+                .ExecutionStrategy(dependencies => new DatabaseRetryStrategy(dependencies))
+                .UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
             .UseSnakeCaseNamingConvention()
             .AddInterceptors([.. saveInterceptors ?? [], RecordKeepingInterceptor.Instance]);
+
+    /// <summary>Seconds to wait for a connection when the connection string does not say (Npgsql's own default is 15).</summary>
+    public const int DefaultConnectTimeoutSeconds = 2;
+
+    /// <summary>A database that does not answer is reported within seconds: the connect timeout is 2 s unless the connection string sets one.</summary>
+    public static string WithConnectTimeout(string connectionString)
+    {
+        // The base builder holds only the keys written in the string, so an explicit Timeout is kept as given.
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return written.ContainsKey("Timeout") || written.ContainsKey("Connect Timeout") || written.ContainsKey("Connection Timeout")
+            ? connectionString
+            : new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Timeout = DefaultConnectTimeoutSeconds }.ConnectionString;
+    }
 }

@@ -41,14 +41,15 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var connectionString = await postgres.CreateDatabaseAsync("e2e");
+        var ownerConnectionString = await postgres.CreateDatabaseAsync("e2e");
         _keysDirectory = Directory.CreateTempSubdirectory("ct-e2e-keys-").FullName;
         var logDirectory = Path.Combine(AppContext.BaseDirectory, "e2e-logs");
         Directory.CreateDirectory(logDirectory);
         LogFile = Path.Combine(logDirectory, string.Create(
             CultureInfo.InvariantCulture, $"app-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}.log"));
 
-        _factory = new Factory(connectionString, _keysDirectory, LogFile);
+        // As deployed: migrations as the owner role, the app as its own role.
+        _factory = new Factory(ownerConnectionString, postgres.AppConnectionString(ownerConnectionString), _keysDirectory, LogFile);
         _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
 
         await StartGate.WaitAsync(TestContext.Current.CancellationToken);
@@ -145,11 +146,12 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
     [GeneratedRegex("""(?:href|src)="(?<path>[^"#?:]+\.(?:css|js))""")]
     private static partial Regex AssetReference();
 
-    private sealed class Factory(string connectionString, string keysDirectory, string logFile) : WebApplicationFactory<Program>
+    private sealed class Factory(string ownerConnectionString, string connectionString, string keysDirectory, string logFile) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment(Environment);
+            builder.UseSetting("ConnectionStrings:Owner", ownerConnectionString);
             builder.UseSetting("ConnectionStrings:Default", connectionString);
             builder.UseSetting("Demo:Enabled", "true");
             builder.UseSetting("Demo:ShowSignInHint", "true");

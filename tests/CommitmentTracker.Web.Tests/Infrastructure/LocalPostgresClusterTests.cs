@@ -96,6 +96,101 @@ public sealed class LocalPostgresClusterTests : IAsyncDisposable
         Assert.Equal(1, await ScalarAsync<int>(cluster, "SELECT 1"));
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Only_password_connections_are_accepted_and_the_secret_is_kept_private_in_the_data_folder()
+    {
+        var cluster = NewCluster();
+        await cluster.StartAsync(CancellationToken);
+
+        var withoutPassword = new NpgsqlConnectionStringBuilder(cluster.ConnectionString()) { Password = null, Pooling = false };
+        await Assert.ThrowsAnyAsync<NpgsqlException>(async () =>
+        {
+            await using var connection = new NpgsqlConnection(withoutPassword.ConnectionString);
+            await connection.OpenAsync(CancellationToken);
+        });
+        Assert.Equal(1, await ScalarAsync<int>(cluster, "SELECT 1"));
+        Assert.StartsWith(cluster.BaseDirectory, cluster.SecretsFile, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(cluster.SecretsFile));
+        Assert.Contains("scram-sha-256", await File.ReadAllTextAsync(Path.Combine(cluster.DataDirectory, "pg_hba.conf"), CancellationToken), StringComparison.Ordinal);
+        Assert.DoesNotContain(" trust", await File.ReadAllTextAsync(Path.Combine(cluster.DataDirectory, "pg_hba.conf"), CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_trust_cluster_from_before_roles_is_upgraded_in_place_without_losing_data()
+    {
+        // The old layout: trust authentication, no secrets, the app's tables created by the superuser.
+        var old = NewCluster();
+        await old.StartAsync(CancellationToken);
+        await ExecuteAsync(old, "CREATE DATABASE commitmenttracker");
+        await using (var connection = new NpgsqlConnection(old.ConnectionString("commitmenttracker")))
+        {
+            await connection.OpenAsync(CancellationToken);
+            await using var create = new NpgsqlCommand(
+                "CREATE TABLE deals (id serial PRIMARY KEY, title text); INSERT INTO deals (title) VALUES ('Kept through the upgrade');",
+                connection);
+            await create.ExecuteNonQueryAsync(CancellationToken);
+        }
+
+        await old.StopAsync(CancellationToken);
+        await File.WriteAllTextAsync(
+            Path.Combine(old.DataDirectory, "pg_hba.conf"),
+            "local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n",
+            CancellationToken);
+        File.Delete(old.SecretsFile);
+        NpgsqlConnection.ClearAllPools();
+
+        var upgraded = NewCluster();
+        await upgraded.StartAsync(CancellationToken);
+        await LocalPostgresHosting.PrepareDatabaseAsync(upgraded, "commitmenttracker");
+
+        var owner = upgraded.ConnectionString("commitmenttracker", LocalPostgresHosting.OwnerRole);
+        await using (var connection = new NpgsqlConnection(owner))
+        {
+            await connection.OpenAsync(CancellationToken);
+            await using var read = new NpgsqlCommand(
+                "SELECT title || ' / ' || pg_get_userbyid(c.relowner) FROM deals, pg_class c WHERE c.relname = 'deals'", connection);
+            Assert.Equal("Kept through the upgrade / " + LocalPostgresHosting.OwnerRole, (string)(await read.ExecuteScalarAsync(CancellationToken))!);
+        }
+
+        Assert.True(File.Exists(upgraded.SecretsFile));
+        var withoutPassword = new NpgsqlConnectionStringBuilder(upgraded.ConnectionString()) { Password = null, Pooling = false };
+        await Assert.ThrowsAnyAsync<NpgsqlException>(async () =>
+        {
+            await using var connection = new NpgsqlConnection(withoutPassword.ConnectionString);
+            await connection.OpenAsync(CancellationToken);
+        });
+    }
+
+    [Fact]
+    public async Task A_killed_postmaster_is_started_again_on_the_same_port()
+    {
+        var cluster = NewCluster();
+        await cluster.StartAsync(CancellationToken);
+        await ExecuteAsync(cluster, "CREATE TABLE survivor (id int); INSERT INTO survivor VALUES (5);");
+        var port = cluster.Port;
+        Assert.False(await cluster.RestartIfDeadAsync(CancellationToken));
+
+        await KillPostmasterAsync(cluster);
+        Assert.False(cluster.IsServerProcessAlive());
+        Assert.True(await cluster.RestartIfDeadAsync(CancellationToken));
+
+        NpgsqlConnection.ClearAllPools();
+        Assert.True(cluster.IsServerProcessAlive());
+        Assert.Equal(port, cluster.Port);
+        Assert.Equal(5, await ScalarAsync<int>(cluster, "SELECT id FROM survivor"));
+    }
+
+    /// <summary>SIGKILL the postmaster, as a crash or an out-of-memory killer would, and wait for it to be gone.</summary>
+    internal static async Task KillPostmasterAsync(LocalPostgresCluster cluster)
+    {
+        var pidFile = Path.Combine(cluster.DataDirectory, "postmaster.pid");
+        var pid = int.Parse((await File.ReadAllLinesAsync(pidFile, CancellationToken))[0], CultureInfo.InvariantCulture);
+        using var postmaster = Process.GetProcessById(pid);
+        postmaster.Kill();
+        await postmaster.WaitForExitAsync(CancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

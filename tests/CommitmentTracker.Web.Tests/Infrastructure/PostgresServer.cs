@@ -11,11 +11,23 @@ using Testcontainers.PostgreSql;
 
 namespace CommitmentTracker.Web.Tests.Infrastructure;
 
-/// <summary>One PostgreSQL server for the whole test assembly: a Testcontainers container when Docker works, else a throw-away local cluster.</summary>
+/// <summary>
+/// One PostgreSQL server for the whole test assembly: a Testcontainers container when Docker works, else a throw-away local
+/// cluster. Like the app, each database is owned by an owner role (migrations) and used through a separate app role.
+/// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
     public const string TestcontainersKind = "testcontainers";
     public const string LocalClusterKind = "local cluster";
+
+    /// <summary>The role that owns every test database and runs its migrations.</summary>
+    public const string OwnerRole = "ct_test_owner";
+
+    /// <summary>The role the app (and the tests of the app) use: data access only, as <c>DatabasePrivileges</c> grants it.</summary>
+    public const string AppRole = "ct_test_app";
+
+    private readonly string _ownerPassword = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    private readonly string _appPassword = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     // An engine that exists but has to pull the image can be slow; one that hangs must not stall the run forever.
     private static readonly TimeSpan ContainerStartTimeout = TimeSpan.FromMinutes(5);
@@ -42,6 +54,7 @@ public sealed class PostgresServer : IAsyncLifetime
         {
             _adminConnectionString = _container.GetConnectionString();
             Kind = TestcontainersKind;
+            await CreateRolesAsync();
             return;
         }
 
@@ -59,9 +72,21 @@ public sealed class PostgresServer : IAsyncLifetime
         _cluster = cluster;
         _adminConnectionString = cluster.ConnectionString();
         Kind = LocalClusterKind;
+        await CreateRolesAsync();
     }
 
-    /// <summary>Creates an empty database with a unique name and returns its connection string.</summary>
+    /// <summary>The same database as <paramref name="connectionString"/>, signed in as the app's role.</summary>
+    public string AppConnectionString(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Username = AppRole, Password = _appPassword }.ConnectionString;
+
+    /// <summary>The same database as <paramref name="connectionString"/>, signed in as the superuser (for what no app may do).</summary>
+    public string SuperuserConnectionString(string connectionString)
+    {
+        var admin = new NpgsqlConnectionStringBuilder(AdminConnectionString);
+        return new NpgsqlConnectionStringBuilder(connectionString) { Username = admin.Username, Password = admin.Password }.ConnectionString;
+    }
+
+    /// <summary>Creates an empty database with a unique name, owned by <see cref="OwnerRole"/>, and returns the owner's connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string? prefix = null)
     {
         var name = UniqueDatabaseName(prefix);
@@ -73,11 +98,28 @@ public sealed class PostgresServer : IAsyncLifetime
             await connection.OpenAsync();
 
             // CREATE DATABASE takes no parameters; the name is generated from [a-z0-9_] only.
-            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\" OWNER {OwnerRole}", connection);
             await command.ExecuteNonQueryAsync();
         }
 
-        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Username = OwnerRole, Password = _ownerPassword }.ConnectionString;
+    }
+
+    private async Task CreateRolesAsync()
+    {
+        var admin = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync();
+
+        // Role statements take no parameters; names are constants and passwords generated hex.
+        await using var command = new NpgsqlCommand(
+            $"""
+            SET password_encryption = 'scram-sha-256';
+            CREATE ROLE {OwnerRole} LOGIN PASSWORD '{_ownerPassword}';
+            CREATE ROLE {AppRole} LOGIN PASSWORD '{_appPassword}';
+            """,
+            connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     public async ValueTask DisposeAsync()

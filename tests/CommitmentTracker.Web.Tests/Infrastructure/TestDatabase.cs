@@ -13,12 +13,30 @@ namespace CommitmentTracker.Web.Tests.Infrastructure;
 /// <summary>
 /// A clean, migrated database for one test class (xunit class fixture), with reference data seeded.
 /// Tests arrange their own rows through <see cref="InsertAsync"/> and read them back with a fresh context.
+/// Migrated as the owner role; everything else, like the app, runs as the app's role (<see cref="ConnectionString"/>).
 /// </summary>
-public sealed class TestDatabase(PostgresServer server) : IAsyncLifetime, IDbContextFactory<AppDbContext>
+public sealed class TestDatabase : IAsyncLifetime, IDbContextFactory<AppDbContext>
 {
+    private readonly PostgresServer? _server;
+    private readonly string _appRole = PostgresServer.AppRole;
     private ServiceProvider? _services;
 
+    /// <summary>A fresh database on the assembly's server.</summary>
+    public TestDatabase(PostgresServer server) => _server = server;
+
+    /// <summary>An existing, empty database on a server a test controls itself (to stop and start it).</summary>
+    internal TestDatabase(string ownerConnectionString, string appRole, string appConnectionString)
+    {
+        OwnerConnectionString = ownerConnectionString;
+        _appRole = appRole;
+        ConnectionString = appConnectionString;
+    }
+
+    /// <summary>The app's role on this database: what the app's services run as.</summary>
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>The owner role on this database: for migrations and what only an owner may do (triggers, ANALYZE).</summary>
+    public string OwnerConnectionString { get; private set; } = "";
 
     /// <summary>What the app's features add to every save (as <c>AddFeatures</c> registers them): risk re-evaluation.</summary>
     public static IReadOnlyList<ISaveChangesInterceptor> SaveInterceptors { get; } = [new RiskSaveInterceptor()];
@@ -27,9 +45,15 @@ public sealed class TestDatabase(PostgresServer server) : IAsyncLifetime, IDbCon
 
     public async ValueTask InitializeAsync()
     {
-        ConnectionString = await server.CreateDatabaseAsync("ct_test");
-        await using (var db = CreateDbContext())
+        if (_server is not null)
+        {
+            OwnerConnectionString = await _server.CreateDatabaseAsync("ct_test");
+            ConnectionString = _server.AppConnectionString(OwnerConnectionString);
+        }
+
+        await using (var db = CreateOwnerDbContext())
             await db.Database.MigrateAsync(TestContext.Current.CancellationToken);
+        await DatabasePrivileges.GrantAsync(OwnerConnectionString, _appRole, TestContext.Current.CancellationToken);
 
         var services = new ServiceCollection();
         services.AddLogging();
@@ -54,6 +78,14 @@ public sealed class TestDatabase(PostgresServer server) : IAsyncLifetime, IDbCon
     {
         var options = new DbContextOptionsBuilder<AppDbContext>();
         PersistenceServiceCollectionExtensions.Configure(options, ConnectionString, SaveInterceptors);
+        return new AppDbContext(options.Options) { ChangedAt = TestDeals.Now };
+    }
+
+    /// <summary>A context signed in as the database's owner role, for arranging what the app's role may not (triggers, statistics).</summary>
+    public AppDbContext CreateOwnerDbContext()
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        PersistenceServiceCollectionExtensions.Configure(options, OwnerConnectionString, SaveInterceptors);
         return new AppDbContext(options.Options) { ChangedAt = TestDeals.Now };
     }
 
@@ -82,6 +114,13 @@ public sealed class TestDatabase(PostgresServer server) : IAsyncLifetime, IDbCon
     public async Task<T> QueryAsync<T>(Func<AppDbContext, Task<T>> query)
     {
         await using var db = CreateDbContext();
+        return await query(db);
+    }
+
+    /// <summary>Runs SQL as the owner role: for arranging what the app's role may not do (creating triggers, for one).</summary>
+    public async Task<T> AsOwnerAsync<T>(Func<AppDbContext, Task<T>> query)
+    {
+        await using var db = CreateOwnerDbContext();
         return await query(db);
     }
 

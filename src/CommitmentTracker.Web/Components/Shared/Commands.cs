@@ -90,6 +90,12 @@ public static class Commands
                 return new CommandError(exception.Message);
             case ValidationException validation:
                 return new CommandError(string.Join(" ", validation.Errors.Select(e => e.ErrorMessage).Distinct()));
+            case var unavailable when DatabaseAvailability.IsUnavailable(unavailable):
+                // The input stays in the form; the message says the database is unavailable (or that the outcome is not known yet).
+                Log.Warning(unavailable, "The database was unavailable during a user's {CommandKind}", kind);
+                return new CommandError(kind == CommandKind.Load
+                    ? "The database is not available right now, so this could not be loaded. Try again in a moment."
+                    : DatabaseAvailability.MessageFor(unavailable));
             default:
                 var reference = NewReference();
                 Log.Error(exception, "Unexpected error in a user's {CommandKind} (reference {ErrorReference})", kind, reference);

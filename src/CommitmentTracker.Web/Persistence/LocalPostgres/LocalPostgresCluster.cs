@@ -59,6 +59,7 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
     private const string PostgresSystemUser = "postgres";
     private const int StartWaitSeconds = 60;
     private const int MaxStartAttempts = 5;
+    private const int MaxRestartAttempts = 40;
 
     // Unix socket paths are limited to sizeof(sun_path) - 1 = 107 bytes on Linux.
     private const int MaxSocketPathLength = 107;
@@ -122,11 +123,19 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
     /// <summary>The TCP port on 127.0.0.1 the server listens on.</summary>
     public int Port => _port != 0 ? _port : throw NotRunning();
 
-    /// <summary>An Npgsql connection string for <paramref name="database"/> as the trusted superuser.</summary>
+    /// <summary>An Npgsql connection string for <paramref name="database"/> as the cluster's superuser (with its generated password).</summary>
     public string ConnectionString(string database = "postgres")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(database);
-        return BuildConnectionString(Port, database, pooling: true);
+        return BuildConnectionString(Port, database, pooling: true, SuperUser, PasswordOf(SuperUser));
+    }
+
+    /// <summary>An Npgsql connection string for <paramref name="database"/> as <paramref name="role"/>, with the password kept for it in <see cref="SecretsFile"/>.</summary>
+    public string ConnectionString(string database, string role)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(database);
+        ArgumentException.ThrowIfNullOrWhiteSpace(role);
+        return BuildConnectionString(Port, database, pooling: true, role, PasswordOf(role));
     }
 
     /// <summary>Creates the cluster if needed and starts it, or reuses a server an earlier, killed run left running.</summary>
@@ -158,10 +167,12 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
                 _port = adoptedPort;
                 ReusedRunningServer = true;
                 Log.ReusingServer(_logger, DataDirectory, adoptedPort);
+                await EnsurePasswordAuthenticationAsync(cancellationToken);
                 return;
             }
 
-            _port = await StartServerAsync(cancellationToken);
+            _port = await StartServerAsync(preferredPort: null, cancellationToken);
+            await EnsurePasswordAuthenticationAsync(cancellationToken);
         }
         finally
         {
@@ -379,13 +390,21 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         return null;
     }
 
-    private async Task<int> StartServerAsync(CancellationToken cancellationToken)
+    private async Task<int> StartServerAsync(int? preferredPort, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var port = FindFreePort();
+            // A restart keeps its port: the app's connection strings name it.
+            var port = preferredPort ?? FindFreePort();
             var serverOptions = new StringBuilder()
                 .Append(CultureInfo.InvariantCulture, $"-p {port} -k \"{SocketDirectory}\" -c listen_addresses=127.0.0.1");
+            if (OperatingSystem.IsLinux())
+            {
+                // After a crash PostgreSQL syncs the data folder before recovering: file by file that took ~3 s on a small
+                // cluster here; one syncfs(2) takes milliseconds, and the server is answering again that much sooner.
+                serverOptions.Append(" -c recovery_init_sync_method=syncfs");
+            }
+
             if (Options.Ephemeral)
             {
                 // Tests trade durability for speed, and many per-test databases each keep a connection pool.
@@ -413,16 +432,18 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
             }
 
             var logTail = ReadLogTail();
-            if (attempt >= MaxStartAttempts || !IsTransientStartFailure(logTail))
+            var restarting = preferredPort is not null;
+            if (attempt >= (restarting ? MaxRestartAttempts : MaxStartAttempts) || !IsTransientStartFailure(logTail))
             {
                 throw Failure("pg_ctl start", result, logTail);
             }
 
             // Someone took the port between our probe and the bind, or a killed server's children still hold
-            // its shared memory for a moment: both clear up on their own.
+            // its shared memory for a moment: both clear up on their own. A restart after a crash polls briskly:
+            // users are waiting, and the children exit within moments of noticing their postmaster is gone.
             var reason = logTail.Split('\n').LastOrDefault(line => line.Contains("FATAL", StringComparison.Ordinal)) ?? logTail;
             Log.RetryingStart(_logger, attempt, reason.Trim());
-            await Task.Delay(TimeSpan.FromMilliseconds(500 * (1 << (attempt - 1))), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(restarting ? 200 : 500 * (1 << (attempt - 1))), cancellationToken);
         }
     }
 
@@ -593,9 +614,12 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         }
     }
 
-    private async Task<bool> CanConnectAsync(int port, CancellationToken cancellationToken)
+    private Task<bool> CanConnectAsync(int port, CancellationToken cancellationToken) =>
+        CanConnectAsync(port, TryReadSecret(SuperUser), cancellationToken);
+
+    private async Task<bool> CanConnectAsync(int port, string? password, CancellationToken cancellationToken)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(BuildConnectionString(port, "postgres", pooling: false))
+        var connectionString = new NpgsqlConnectionStringBuilder(BuildConnectionString(port, "postgres", pooling: false, SuperUser, password))
         {
             Timeout = 5,
         }.ConnectionString;
@@ -612,16 +636,19 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         }
     }
 
-    private static string BuildConnectionString(int port, string database, bool pooling) =>
+    private static string BuildConnectionString(int port, string database, bool pooling, string user, string? password) =>
         new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
             Port = port,
-            Username = SuperUser,
+            Username = user,
+            Password = password,
             Database = database,
             IncludeErrorDetail = true,
             Pooling = pooling,
-            Timeout = 15,
+
+            // Loopback: a server that is up answers at once; one that is down should be reported within seconds, not 15.
+            Timeout = 2,
         }.ConnectionString;
 
     private static int FindFreePort()
@@ -906,6 +933,12 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "The running server does not accept connections on port {Port}.")]
         public static partial void NotAcceptingConnections(ILogger logger, Exception exception, int port);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "The PostgreSQL server of {DataDirectory} is not running any more; starting it again on 127.0.0.1:{Port}.")]
+        public static partial void RestartingDeadServer(ILogger logger, string dataDirectory, int port);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Switching the PostgreSQL cluster in {DataDirectory} to password (scram-sha-256) authentication; the passwords are kept in its secrets.json.")]
+        public static partial void EnablingPasswordAuthentication(ILogger logger, string dataDirectory);
 
         [LoggerMessage(Level = LogLevel.Debug, Message = "`{CommandLine}` exited with {ExitCode}.")]
         public static partial void ToolExited(ILogger logger, string commandLine, int exitCode);

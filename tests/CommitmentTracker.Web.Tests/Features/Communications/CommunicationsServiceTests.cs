@@ -121,7 +121,8 @@ public sealed class CommunicationsServiceTests(TestDatabase database) : IClassFi
     {
         var (rep, deal) = await ArrangeAsync();
         var id = await _communications.LogAsync(rep, deal.Id, Call(), Cancel);
-        await using var db = database.CreateDbContext();
+        // As the owner: the app's role may not even try (see LeastPrivilegeTests); the trigger holds against the owner too.
+        await using var db = database.CreateOwnerDbContext();
 
         var update = await Assert.ThrowsAsync<PostgresException>(() =>
             db.Database.ExecuteSqlAsync($"UPDATE communication_entries SET summary = 'We never said that.' WHERE id = {id}", Cancel));
@@ -187,7 +188,7 @@ public sealed class CommunicationsServiceTests(TestDatabase database) : IClassFi
             "' THEN RAISE EXCEPTION 'refused for the test'; END IF; RETURN NEW; END $$;" +
             "CREATE TRIGGER refuse_touchpoint BEFORE UPDATE ON touchpoints FOR EACH ROW EXECUTE FUNCTION refuse_touchpoint();";
         const string drop = "DROP TRIGGER refuse_touchpoint ON touchpoints; DROP FUNCTION refuse_touchpoint();";
-        await using (var db = database.CreateDbContext())
+        await using (var db = database.CreateOwnerDbContext())
             await db.Database.ExecuteSqlRawAsync(create, Cancel);
         try
         {
@@ -195,7 +196,7 @@ public sealed class CommunicationsServiceTests(TestDatabase database) : IClassFi
         }
         finally
         {
-            await using var db = database.CreateDbContext();
+            await using var db = database.CreateOwnerDbContext();
             await db.Database.ExecuteSqlRawAsync(drop, Cancel);
         }
 

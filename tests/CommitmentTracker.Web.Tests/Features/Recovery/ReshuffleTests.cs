@@ -175,7 +175,7 @@ public sealed class ReshuffleTests(TestDatabase database) : IClassFixture<TestDa
         var optionId = await AddReshuffleOptionAsync(scene, other.Id);
         var before = await SnapshotAsync(scene, other);
         // The touchpoint for the other customer is written after both promises' milestones: make the database refuse it.
-        await database.QueryAsync(db => db.Database.ExecuteSqlRawAsync("""
+        await database.AsOwnerAsync(db => db.Database.ExecuteSqlRawAsync("""
             CREATE FUNCTION refuse_reshuffle_touchpoint() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 IF NEW.kind = 'InformOfReshuffle' THEN RAISE EXCEPTION 'refused by the test'; END IF;
@@ -190,7 +190,7 @@ public sealed class ReshuffleTests(TestDatabase database) : IClassFixture<TestDa
         }
         finally
         {
-            await database.QueryAsync(db => db.Database.ExecuteSqlRawAsync(
+            await database.AsOwnerAsync(db => db.Database.ExecuteSqlRawAsync(
                 "DROP TRIGGER refuse_reshuffle_touchpoint ON touchpoints; DROP FUNCTION refuse_reshuffle_touchpoint();", Cancel));
         }
 
