@@ -33,20 +33,23 @@ public sealed class TechnicalReviewService(IDbContextFactory<AppDbContext> dbFac
         await db.SaveOrExplainConflictAsync("technical review", cancellationToken);
     }
 
-    public async Task<IReadOnlyList<PendingReview>> PendingAsync(Actor actor, CancellationToken cancellationToken = default)
+    /// <summary>The reviews waiting, oldest first, <paramref name="take"/> of them (the panel asks for more), and how many wait.</summary>
+    public async Task<Page<PendingReview>> PendingAsync(Actor actor, int take, CancellationToken cancellationToken = default)
     {
         if (!actor.IsService && !actor.IsAdmin)
-            return [];
+            return new Page<PendingReview>([], 0);
         var mayDecide = MayDecide(actor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await (from r in db.Set<TechnicalReview>().AsNoTracking()
-                      join d in db.Deals on r.DealId equals d.Id
-                      join a in db.Accounts on d.AccountId equals a.Id
-                      join u in db.Users on d.OwnerId equals u.Id
-                      where r.Outcome == TechnicalReviewOutcome.Pending
-                      orderby r.RequestedAt
-                      select new PendingReview(r.Id, d.Id, d.Title, a.Name, u.DisplayName, r.Request, r.RequestedAt, mayDecide))
-            .ToListAsync(cancellationToken);
+        var waiting = db.Set<TechnicalReview>().AsNoTracking().Where(r => r.Outcome == TechnicalReviewOutcome.Pending);
+        var total = await waiting.CountAsync(cancellationToken);
+        var items = await (from r in waiting
+                           join d in db.Deals on r.DealId equals d.Id
+                           join a in db.Accounts on d.AccountId equals a.Id
+                           join u in db.Users on d.OwnerId equals u.Id
+                           orderby r.RequestedAt, r.Id
+                           select new PendingReview(r.Id, d.Id, d.Title, a.Name, u.DisplayName, r.Request, r.RequestedAt, mayDecide))
+            .Take(Math.Clamp(take, 1, 200)).ToListAsync(cancellationToken);
+        return new Page<PendingReview>(items, total);
     }
 
     /// <summary>Service staff answer technical reviews (DESIGN.md, Access); admins read them.</summary>

@@ -49,7 +49,7 @@ public sealed class TechnicalReviewServiceTests(TestDatabase database) : IClassF
         Assert.Equal(TechnicalReviewOutcome.Pending, review.Outcome);
         Assert.Equal(rep.UserId, review.RequestedBy);
         Assert.Equal(Now, review.RequestedAt);
-        var pending = Assert.Single(await Reviews.PendingAsync(await ServiceAsync(), Cancel), p => p.DealId == dealId);
+        var pending = Assert.Single((await Reviews.PendingAsync(await ServiceAsync(), 200, Cancel)).Items, p => p.DealId == dealId);
         Assert.Equal("Robot cell with two grippers, delivery in 10 weeks", pending.Request);
         Assert.Equal(rep.DisplayName, pending.RepName);
     }
@@ -104,7 +104,7 @@ public sealed class TechnicalReviewServiceTests(TestDatabase database) : IClassF
         var item = await TechnicalReviewItemAsync(dealId);
         Assert.Equal("Approved by service on 2026-03-02: Gripper lead time is 6 weeks: fine", item.Answer);
         Assert.Equal(service.UserId, item.AnsweredBy);
-        Assert.DoesNotContain(await Reviews.PendingAsync(service, Cancel), p => p.DealId == dealId);
+        Assert.DoesNotContain((await Reviews.PendingAsync(service, 200, Cancel)).Items, p => p.DealId == dealId);
     }
 
     [Fact]
@@ -152,8 +152,8 @@ public sealed class TechnicalReviewServiceTests(TestDatabase database) : IClassF
         var service = await ServiceAsync();
         var admin = await database.CreateAsync(AppRoles.Admin);
 
-        var forService = Assert.Single(await Reviews.PendingAsync(service, Cancel), p => p.ReviewId == reviewId);
-        var forAdmin = Assert.Single(await Reviews.PendingAsync(admin, Cancel), p => p.ReviewId == reviewId);
+        var forService = Assert.Single((await Reviews.PendingAsync(service, 200, Cancel)).Items, p => p.ReviewId == reviewId);
+        var forAdmin = Assert.Single((await Reviews.PendingAsync(admin, 200, Cancel)).Items, p => p.ReviewId == reviewId);
 
         Assert.Equal((true, false), (forService.CanDecide, forAdmin.CanDecide));
         await Assert.ThrowsAsync<AccessDeniedException>(() => Reviews.DecideAsync(admin, dealId, reviewId, approved: true, null, Cancel));
@@ -169,11 +169,11 @@ public sealed class TechnicalReviewServiceTests(TestDatabase database) : IClassF
         await new TechnicalReviewService(database, new FakeTimeProvider(Now.AddHours(1))).RequestAsync(secondRep, secondDeal, "Later request", Cancel);
         await Reviews.RequestAsync(firstRep, firstDeal, "Earlier request", Cancel);
 
-        var forService = await Reviews.PendingAsync(await ServiceAsync(), Cancel);
-        var forAdmin = await Reviews.PendingAsync(await database.CreateAsync(AppRoles.Admin), Cancel);
+        var forService = (await Reviews.PendingAsync(await ServiceAsync(), 200, Cancel)).Items;
+        var forAdmin = (await Reviews.PendingAsync(await database.CreateAsync(AppRoles.Admin), 200, Cancel)).Items;
 
         Assert.Equal([firstDeal, secondDeal], forService.Where(p => p.DealId == firstDeal || p.DealId == secondDeal).Select(p => p.DealId));
         Assert.Contains(forAdmin, p => p.DealId == firstDeal);
-        Assert.Empty(await Reviews.PendingAsync(firstRep, Cancel));
+        Assert.Empty((await Reviews.PendingAsync(firstRep, 200, Cancel)).Items);
     }
 }
