@@ -20,6 +20,7 @@ try
         .ReadFrom.Services(services)
         .Enrich.FromLogContext());
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
     builder.UseLocalPostgresWhenNoConnectionString();
     builder.Services.AddPersistence(builder.Configuration);
@@ -56,8 +57,12 @@ try
 
     var app = builder.Build();
 
+    app.UseSecurityHeaders();
     if (!app.Environment.IsDevelopment())
+    {
         app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseHsts();
+    }
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
     app.UseSerilogRequestLogging();
     app.UseAntiforgery();
