@@ -65,6 +65,9 @@ try
     }
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
     app.UseSerilogRequestLogging();
+    // Explicit, so they run after the security headers (left implicit, WebApplication puts them first in the pipeline).
+    app.UseAuthentication();
+    app.UseAuthorization();
     app.UseAntiforgery();
 
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
