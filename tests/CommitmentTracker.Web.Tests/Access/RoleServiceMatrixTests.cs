@@ -33,7 +33,89 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
     /// <summary>Who is let through, per service method (methods of the same name share an entry).</summary>
     internal static readonly IReadOnlyDictionary<string, string> Expected = new Dictionary<string, string>
     {
-        // filled in below
+        ["AlertsService.ListAsync"] = Everyone,
+        ["AlertsService.MarkAllReadAsync"] = Everyone,
+        ["AlertsService.MarkReadAsync"] = "RepNorth",
+        ["AlertsService.UnreadCountAsync"] = Everyone,
+        ["ChecklistService.AnswerAsync"] = Team,
+        ["ChecklistService.RecordAcknowledgementAsync"] = Team,
+        ["ChecklistService.RiskOptionsAsync"] = Readers,
+        ["ChecklistService.ShareRiskAsync"] = Team,
+        ["ChecklistTemplateService.GetAsync"] = "Admin",
+        ["ChecklistTemplateService.ReviseAsync"] = "Admin",
+        ["CommunicationsService.CompleteTouchpointAsync"] = Team,
+        ["CommunicationsService.CorrectAsync"] = Team,
+        ["CommunicationsService.LogAsync"] = Team,
+        ["DashboardService.AtRiskAsync"] = "ManagerNorth ManagerSouth Admin",
+        ["DashboardService.GetAsync"] = "ManagerNorth ManagerSouth Admin",
+        ["DashboardService.RecordRowsAsync"] = "ManagerNorth ManagerSouth Admin",
+        ["DealsService.CreateAsync"] = Team,
+        ["DealsService.GetAsync"] = Readers,
+        ["DealsService.ListAsync"] = Readers,
+        ["DealsService.MoveAsync"] = Team,
+        ["DealsService.OwnerOptionsAsync"] = Everyone,
+        ["DealsService.UpdateDetailsAsync"] = Team,
+        ["DeliveryRecordService.GetAsync"] = "RepNorth ManagerNorth RepSouth ManagerSouth Admin",
+        ["FulfilmentService.CountsAsync"] = Everyone,
+        ["FulfilmentService.QueueAsync"] = Everyone,
+        ["FulfilmentService.UpdateAsync"] = "",
+        ["FulfilmentService.UpdateManyAsync"] = "",
+        ["HomeService.GetAsync"] = Everyone,
+        ["LeadTimesService.ListAsync"] = "Admin",
+        ["LeadTimesService.SetAsync"] = "Admin",
+        ["MilestonePlanService.AddAsync"] = "RepNorth ManagerNorth Service",
+        ["MilestonePlanService.EditAsync"] = "RepNorth ManagerNorth Service",
+        ["MilestonePlanService.GetAsync"] = Readers,
+        ["MilestonePlanService.MoveAsync"] = "RepNorth ManagerNorth Service",
+        ["MilestonePlanService.PlanFromTemplateAsync"] = "RepNorth ManagerNorth Service",
+        ["MilestonePlanService.RemoveAsync"] = "RepNorth ManagerNorth Service",
+        ["MilestoneTemplatesService.ListAsync"] = "Admin",
+        ["MilestoneTemplatesService.SaveAsync"] = "Admin",
+        ["PromisesService.AddAsync"] = Team,
+        ["PromisesService.ApproveAggressiveAsync"] = "ManagerNorth",
+        ["PromisesService.FormOptionsAsync"] = Team,
+        ["PromisesService.PendingApprovalsAsync"] = "ManagerNorth ManagerSouth",
+        ["PromisesService.RejectAggressiveAsync"] = "ManagerNorth",
+        ["PromisesService.RenegotiateAsync"] = Team,
+        ["PromisesService.WaiveAsync"] = Team,
+        ["RecoveryInsightsService.GetAsync"] = "ManagerNorth ManagerSouth Admin",
+        ["RecoveryInsightsService.LessonsAsync"] = "ManagerNorth ManagerSouth Admin",
+        ["RecoveryService.AcknowledgeAsync"] = "ManagerNorth",
+        ["RecoveryService.AddOptionAsync"] = Team,
+        ["RecoveryService.ApologiseAsync"] = Team,
+        ["RecoveryService.ApproveCompensationAsync"] = "ManagerNorth",
+        ["RecoveryService.ChooseOptionAsync"] = Team,
+        ["RecoveryService.CloseAsync"] = Team,
+        ["RecoveryService.CompensateAsync"] = Team,
+        ["RecoveryService.ContactCustomersBossAsync"] = Team,
+        ["RecoveryService.GetAsync"] = Readers,
+        ["RecoveryService.ListAsync"] = Readers,
+        ["RecoveryService.OpenAsync"] = Team,
+        ["RecoveryService.PlanOfPromiseAsync"] = Readers,
+        ["RecoveryService.PresentSolutionAsync"] = Team,
+        ["RecoveryService.RecordComfortAsync"] = Team,
+        ["RecoveryService.RecordContactPermissionAsync"] = Team,
+        ["RecoveryService.RecordMakeRoomAsync"] = Team,
+        ["RecoveryService.SetNotesAsync"] = Team,
+        ["RecoveryService.TellCustomerAsync"] = Team,
+        ["RiskLibraryService.CreateAsync"] = "Admin",
+        ["RiskLibraryService.ListAsync"] = "Admin",
+        ["RiskLibraryService.RetireAsync"] = "Admin",
+        ["RiskLibraryService.UpdateAsync"] = "Admin",
+        ["RiskSettingsService.GetAsync"] = "Admin",
+        ["RiskSettingsService.SaveAsync"] = "Admin",
+        ["TechnicalReviewService.DecideAsync"] = "Service",
+        ["TechnicalReviewService.PendingAsync"] = Everyone,
+        ["TechnicalReviewService.RequestAsync"] = Team,
+        ["UsersService.AssignAsync"] = "Admin",
+        ["UsersService.CreateTeamAsync"] = "Admin",
+        ["UsersService.CreateUserAsync"] = "Admin",
+        ["UsersService.DeactivateAsync"] = "Admin",
+        ["UsersService.ListTeamsAsync"] = "Admin",
+        ["UsersService.ListUsersAsync"] = "Admin",
+        ["UsersService.ReactivateAsync"] = "Admin",
+        ["UsersService.ResetPasswordAsync"] = "Admin",
+        ["UsersService.UpdateTeamAsync"] = "Admin",
     };
 
     public static TheoryData<string, Who> Pairs()
@@ -74,36 +156,16 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
         foreach (var overload in ServiceActions().Where(m => Key(m) == method))
         {
             var outcome = await world.CallAsync(overload, who);
+            var call = $"{method}({string.Join(", ", overload.GetParameters().Select(p => p.ParameterType.Name))}) as {who}";
             Assert.True(allowed ? outcome.LetThrough : !outcome.LetThrough,
-                $"{method}({string.Join(", ", overload.GetParameters().Select(p => p.ParameterType.Name))}) as {who}: expected {(allowed ? "let through" : "refused")}, was {outcome.Description}");
+                $"{call}: expected {(allowed ? "let through" : "refused")}, was {outcome.Description}");
+            // Team South asking for North's record by its id never sees it, whatever the call answers.
+            if (who is Who.RepSouth or Who.ManagerSouth)
+                Assert.False(outcome.Description == ShowedNorth, $"{call} showed team North's record.");
         }
     }
 
-    [Fact]
-    public async Task Discover()
-    {
-        var world = await World.GetAsync(database);
-        var lines = new List<string>();
-        foreach (var group in ServiceActions().GroupBy(Key).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            var through = new List<string>();
-            var notes = new List<string>();
-            foreach (var who in Enum.GetValues<Who>())
-            {
-                var all = true;
-                foreach (var m in group)
-                {
-                    var o = await world.CallAsync(m, who);
-                    all &= o.LetThrough;
-                    notes.Add($"{who}:{o.Description}");
-                }
-                if (all) through.Add(who.ToString());
-            }
-            lines.Add($"[\"{group.Key}\"] = \"{string.Join(' ', through)}\",");
-            lines.AddRange(notes.Select(n => "    // " + n.Replace("\n", " ")));
-        }
-        await File.WriteAllLinesAsync("/tmp/matrix.txt", lines, TestContext.Current.CancellationToken);
-    }
+    private const string ShowedNorth = "showed North's record";
 
     internal sealed record Outcome(bool LetThrough, string Description);
 
@@ -117,7 +179,7 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
         private readonly Dictionary<Who, Actor> _actors = [];
         private readonly Dictionary<string, object> _ids = [];
         private IServiceProvider _services = default!;
-        private string _marker = "";
+        private string[] _markers = [];
 
         public static async Task<World> GetAsync(TestDatabase database)
         {
@@ -168,13 +230,19 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
 
             // North's record: a promise of rep@demo's with a recovery plan; its deal, milestones, checklist, touchpoints, entries.
             var repId = _actors[Who.RepNorth].UserId;
-            var plan = await db.RecoveryPlans.Include(p => p.Options).Where(p => db.Deals.Any(d => d.Id == p.DealId && d.OwnerId == repId)).FirstAsync(cancel);
+            var serviceId = _actors[Who.Service].UserId;
+            // The same record every run: the oldest plan of a North promise with a milestone assigned to someone other than
+            // service@demo (so that milestone is not theirs to update).
+            var plan = await db.RecoveryPlans.Include(p => p.Options)
+                .Where(p => db.Deals.Any(d => d.Id == p.DealId && d.OwnerId == repId)
+                    && db.Milestones.Any(m => m.CommitmentId == p.CommitmentId && m.AssigneeId != null && m.AssigneeId != serviceId))
+                .OrderBy(p => p.DetectedAt).ThenBy(p => p.Id).FirstAsync(cancel);
             var deal = await db.Deals.AsNoTracking().AsSplitQuery().Include(d => d.Commitments).ThenInclude(c => c.Milestones)
                 .Include(d => d.Checklist).Include(d => d.Touchpoints).Include(d => d.TechnicalReviews).SingleAsync(d => d.Id == plan.DealId, cancel);
             var promise = deal.Commitments.Single(c => c.Id == plan.CommitmentId);
-            var milestone = promise.Milestones.OrderBy(m => m.Position).First();
+            var milestone = promise.Milestones.Where(m => m.AssigneeId is not null && m.AssigneeId != serviceId).OrderBy(m => m.Position).First();
             var account = await db.Accounts.AsNoTracking().Include(a => a.Contacts).SingleAsync(a => a.Id == deal.AccountId, cancel);
-            _marker = deal.Id.ToString();
+            _markers = [deal.Id.ToString(), plan.Id.ToString(), promise.Id.ToString()];
             _ids["dealId"] = deal.Id;
             _ids["planId"] = plan.Id;
             _ids["commitmentId"] = promise.Id;
@@ -202,14 +270,24 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
             var arguments = method.GetParameters().Select(p => Argument(p, _actors[who])).ToArray();
             try
             {
-                var task = (Task)method.Invoke(target, arguments)!;
+                Task task;
+                try
+                {
+                    task = (Task)method.Invoke(target, arguments)!;
+                }
+                catch (TargetInvocationException ex) when (ex.InnerException is not null)
+                {
+                    // A method that refuses before it starts its work throws at once rather than in its task.
+                    task = Task.FromException(ex.InnerException);
+                }
                 await task;
                 var result = task.GetType().IsGenericType ? task.GetType().GetProperty("Result")!.GetValue(task) : null;
-                if (result is null || !IsRead(method))
+                if (!IsRead(method))
                     return new(true, "done");
-                // A read let through to North's record shows it; a refused read shows nothing of it.
-                var shown = JsonSerializer.Serialize(result, Json).Contains(_marker, StringComparison.Ordinal);
-                return new(shown || !ShowsTheRecord(method), shown ? "showed North's record" : "showed nothing of North's record");
+                // A read let through to North's record shows it; a refused read shows nothing of it (or nothing at all).
+                var json = result is null ? "" : JsonSerializer.Serialize(result, Json);
+                var shown = _markers.Any(marker => json.Contains(marker, StringComparison.Ordinal));
+                return new(shown || !ShowsTheRecord(method), shown ? ShowedNorth : "showed nothing of North's record");
             }
             catch (Exception ex) when (ex is AccessDeniedException or RecordNotFoundException)
             {
@@ -238,8 +316,10 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
                 return TestContext.Current.CancellationToken;
             if (parameter.Name is { } name && _ids.TryGetValue(name, out var id) && (type.IsInstanceOfType(id) || Nullable.GetUnderlyingType(type) == id.GetType()))
                 return id;
-            if (parameter.Name == "teamId")
-                return null; // an optional team filter: the actor's own scope
+            if (type == typeof(CommitmentTracker.Web.Features.Recovery.RecoveryListFilter))
+                return CommitmentTracker.Web.Features.Recovery.RecoveryListFilter.All;
+            if (parameter.Name is "teamId" or "assigneeId")
+                return null; // an optional team filter (the actor's own scope); no assignee
             if (parameter.HasDefaultValue)
                 return parameter.DefaultValue;
             if (type == typeof(string))
@@ -258,8 +338,58 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
                 return Activator.CreateInstance(type);
             // Form inputs and filters: their defaults (an empty form, which the validator answers after access is checked).
             var constructor = type.GetConstructors().OrderBy(c => c.GetParameters().Length).First();
-            return constructor.Invoke([.. constructor.GetParameters().Select(p => p.HasDefaultValue ? p.DefaultValue : Default(p.ParameterType))]);
+            var input = constructor.Invoke([.. constructor.GetParameters().Select(p => p.HasDefaultValue ? p.DefaultValue : Default(p.ParameterType))]);
+            if (type.Name.EndsWith("Input", StringComparison.Ordinal))
+                Fill(input);
+            return input;
         }
+
+        /// <summary>
+        /// Fills a form with plausible values, so that its validator passes where it can and the call reaches the access
+        /// check even in a service that validates first: a refusal then shows as a refusal, not as a validation message.
+        /// </summary>
+        private void Fill(object input)
+        {
+            var today = DateTime.Today;
+            foreach (var property in input.GetType().GetProperties().Where(p => p.CanWrite && p.SetMethod!.IsPublic))
+            {
+                var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+                var name = property.Name;
+                object? value = type switch
+                {
+                    _ when type == typeof(string) && name.Contains("Email", StringComparison.Ordinal) => $"matrix-{Guid.NewGuid():N}@test.local",
+                    _ when type == typeof(string) && name.Contains("Password", StringComparison.Ordinal) => "Matrix-Password-2026!",
+                    _ when type == typeof(string) && name.Contains("Currency", StringComparison.Ordinal) => "EUR",
+                    _ when type == typeof(string) && name == "OwnerId" => _actors[Who.RepNorth].UserId,
+                    _ when type == typeof(string) && name.EndsWith("Id", StringComparison.Ordinal) => null,
+                    _ when type == typeof(bool) => true,
+                    _ when type.IsEnum && Nullable.GetUnderlyingType(property.PropertyType) is not null => Enum.GetValues(type).GetValue(0),
+                    _ when type == typeof(string) => property.GetValue(input) is string { Length: > 0 } current ? current : "Matrix text",
+                    _ when type == typeof(decimal) => 1_000m,
+                    _ when type == typeof(int) => 1,
+                    _ when type == typeof(TimeSpan) => TimeSpan.FromHours(10),
+                    _ when type == typeof(DateTime) => IsFuture(name) ? today.AddDays(120) : today,
+                    _ when type == typeof(DateOnly) => DateOnly.FromDateTime(IsFuture(name) ? today.AddDays(120) : today),
+                    _ when type == typeof(Guid) => Id(name),
+                    _ => property.GetValue(input),
+                };
+                if (value is not null || Nullable.GetUnderlyingType(property.PropertyType) is not null || !property.PropertyType.IsValueType)
+                    property.SetValue(input, value);
+            }
+        }
+
+        private static readonly string[] FutureWords = ["Promised", "Need", "New", "Due", "Forecast", "Planned", "Until"];
+
+        private static bool IsFuture(string name) =>
+            FutureWords.Any(word => name.Contains(word, StringComparison.Ordinal));
+
+        private object? Id(string property) => property switch
+        {
+            _ when property.EndsWith("ContactId", StringComparison.Ordinal) => _ids["contactId"],
+            "RiskId" => _ids["id"],
+            "CommitmentId" => _ids["commitmentId"],
+            _ => null,
+        };
 
         private static object? Default(Type type) => type.IsValueType ? Activator.CreateInstance(type) : type == typeof(string) ? "" : null;
     }
