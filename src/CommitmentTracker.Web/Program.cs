@@ -20,6 +20,7 @@ try
         .ReadFrom.Services(services)
         .Enrich.FromLogContext());
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
     builder.UseLocalPostgresWhenNoConnectionString();
     builder.Services.AddPersistence(builder.Configuration);
@@ -63,10 +64,17 @@ try
     // First, so it answers before any other error page: an outage is a 503 with Retry-After, never a stack trace.
     app.UseDatabaseUnavailablePage();
 
+    app.UseSecurityHeaders();
     if (!app.Environment.IsDevelopment())
+    {
         app.UseExceptionHandler("/Error", createScopeForErrors: true);
+        app.UseHsts();
+    }
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
     app.UseSerilogRequestLogging();
+    // Explicit, so they run after the security headers (left implicit, WebApplication puts them first in the pipeline).
+    app.UseAuthentication();
+    app.UseAuthorization();
     app.UseAntiforgery();
 
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

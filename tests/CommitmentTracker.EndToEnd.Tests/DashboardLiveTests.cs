@@ -25,8 +25,8 @@ public sealed class DashboardLiveTests(AppHost app, BrowserFixture browser)
 
     // The change notification travels through PostgreSQL LISTEN/NOTIFY, and the dashboard debounces a burst of
     // changes: allow for a slow machine.
-    private static readonly LocatorAssertionsToHaveCountOptions LiveCount = new() { Timeout = 15_000 };
-    private static readonly LocatorAssertionsToHaveTextOptions LiveText = new() { Timeout = 15_000 };
+    private static readonly LocatorAssertionsToHaveCountOptions LiveCount = new() { Timeout = 60_000 };
+    private static readonly LocatorAssertionsToHaveTextOptions LiveText = new() { Timeout = 60_000 };
 
     [Fact]
     public async Task A_promise_pushed_to_at_risk_by_a_service_update_appears_on_the_managers_open_dashboard_with_the_bell_count_without_a_reload()

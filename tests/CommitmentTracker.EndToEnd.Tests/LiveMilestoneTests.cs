@@ -19,7 +19,7 @@ public sealed class LiveMilestoneTests(AppHost app, BrowserFixture browser)
     private const string BlockedReason = "The customer's WMS test system is down until the vendor patches it.";
 
     // The change notification travels through PostgreSQL LISTEN/NOTIFY: allow for a slow machine.
-    private static readonly LocatorAssertionsToContainTextOptions Live = new() { Timeout = 15_000 };
+    private static readonly LocatorAssertionsToContainTextOptions Live = new() { Timeout = 60_000 };
 
     [Fact]
     public async Task A_milestone_blocked_in_the_queue_shows_on_the_reps_open_deal_page_with_who_did_it_without_a_reload()

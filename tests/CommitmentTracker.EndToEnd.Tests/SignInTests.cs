@@ -42,7 +42,8 @@ public sealed class SignInTests(AppHost app, BrowserFixture browser)
             DemoUsers.Manager => new[] { "nav-approvals", "nav-dashboard", "nav-today", "nav-delivery-record", "nav-recovery" },
             DemoUsers.Rep => ["nav-today", "nav-delivery-record", "nav-recovery"],
             DemoUsers.Admin => ["nav-dashboard", "nav-deals", "nav-fulfilment", "nav-delivery-record", "nav-recovery"],
-            _ => [],
+            // Service staff read recovery plans (the list, each plan, read-only), as they read every deal.
+            _ => ["nav-recovery"],
         };
         foreach (var link in alsoLinked)
         {
@@ -119,6 +120,32 @@ public sealed class SignInTests(AppHost app, BrowserFixture browser)
         // Even the right password is refused while the lockout lasts.
         await page.GotoAsync(AppPages.LoginPath);
         await page.SubmitSignInFormAsync(DemoUsers.Rep2, DemoUsers.Password);
+        Assert.Equal("/Account/Lockout", page.Path());
+    }
+
+    [Fact]
+    public async Task An_unknown_address_is_locked_out_after_as_many_failures_as_a_real_one()
+    {
+        var page = await OpenPageAsync();
+        await page.GotoAsync(AppPages.LoginPath);
+        var unknown = $"nobody-{Guid.NewGuid():N}@demo.local";
+
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            await page.SubmitSignInFormAsync(unknown, $"Wrong-Password-{attempt}!");
+            Assert.Equal("/Account/Login", page.Path());
+            await Expect(page.GetByTestId("login-error")).ToHaveTextAsync("The email or password is not correct.");
+        }
+
+        await page.SubmitSignInFormAsync(unknown, "Wrong-Password-5!");
+
+        // Exactly what a real account shows after its fifth failure (Five_wrong_passwords_lock_the_account_and_say_so).
+        Assert.Equal("/Account/Lockout", page.Path());
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Account locked");
+        await Expect(page.GetByTestId("lockout-message"))
+            .ToContainTextAsync("This account is locked for 15 minutes after 5 failed sign-ins in a row.");
+        await page.GotoAsync(AppPages.LoginPath);
+        await page.SubmitSignInFormAsync(unknown, DemoUsers.Password);
         Assert.Equal("/Account/Lockout", page.Path());
     }
 

@@ -39,6 +39,7 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<RiskSettingsRecord> RiskSettings => Set<RiskSettingsRecord>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<DailyDigest> DailyDigests => Set<DailyDigest>();
+    public DbSet<SignInFailure> SignInFailures => Set<SignInFailure>();
     public DbSet<CommitmentTracker.Domain.Recovery.RecoveryPlan> RecoveryPlans => Set<CommitmentTracker.Domain.Recovery.RecoveryPlan>();
 
     /// <summary>The deals the save in progress touches, announced once it is stored.</summary>

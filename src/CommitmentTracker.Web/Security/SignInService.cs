@@ -1,5 +1,7 @@
 using CommitmentTracker.Web.Persistence;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace CommitmentTracker.Web.Security;
 
@@ -13,12 +15,21 @@ public enum SignInOutcome
     NotAllowed,
 }
 
-/// <summary>Signs a user in with email and password; failures count towards lockout.</summary>
+/// <summary>
+/// Signs a user in with email and password; failures count towards lockout, for addresses that are no account too, so
+/// that neither the message nor the lockout tells which addresses exist.
+/// </summary>
 public sealed partial class SignInService(
     UserManager<AppUser> userManager,
     SignInManager<AppUser> signInManager,
+    IDbContextFactory<AppDbContext> dbFactory,
+    IOptions<IdentityOptions> identityOptions,
+    TimeProvider clock,
     ILogger<SignInService> logger)
 {
+    /// <summary>How long failures of an unknown address are remembered when no more come.</summary>
+    public static readonly TimeSpan UnknownAddressMemory = TimeSpan.FromDays(1);
+
     public async Task<SignInOutcome> SignInAsync(string email, string password, bool rememberMe)
     {
         ArgumentNullException.ThrowIfNull(email);
@@ -27,11 +38,7 @@ public sealed partial class SignInService(
         var login = email.Trim();
         var user = await userManager.FindByEmailAsync(login) ?? await userManager.FindByNameAsync(login);
         if (user is null)
-        {
-            // Spend the time of a password check anyway, so response times do not reveal which emails exist.
-            userManager.PasswordHasher.HashPassword(new AppUser(), password);
-            return SignInOutcome.WrongCredentials;
-        }
+            return await FailUnknownAddressAsync(login, password);
 
         var result = await signInManager.PasswordSignInAsync(user, password, rememberMe, lockoutOnFailure: true);
         if (result.Succeeded)
@@ -47,6 +54,52 @@ public sealed partial class SignInService(
         }
 
         return result.IsNotAllowed ? await ExplainNotAllowedAsync(user, password) : SignInOutcome.WrongCredentials;
+    }
+
+    /// <summary>
+    /// What Identity does for a real account, done for an address that is none: refused without a password check while
+    /// locked out; otherwise the time of a password check is spent, the failure counted, and the configured number of
+    /// failures in a row locks the address for the configured time.
+    /// </summary>
+    private async Task<SignInOutcome> FailUnknownAddressAsync(string login, string password)
+    {
+        var lockout = identityOptions.Value.Lockout;
+        var key = userManager.NormalizeEmail(login) ?? login.ToUpperInvariant();
+        if (key.Length > 256)
+            key = key[..256];
+        var now = clock.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var failure = await db.SignInFailures.SingleOrDefaultAsync(f => f.LoginKey == key);
+        if (failure?.LockoutEnd > now)
+            return SignInOutcome.LockedOut;
+
+        userManager.PasswordHasher.HashPassword(new AppUser(), password);
+        if (failure is null)
+        {
+            failure = new SignInFailure { LoginKey = key };
+            db.SignInFailures.Add(failure);
+        }
+        failure.LastFailedAt = now;
+        failure.FailedCount++;
+        var lockedOut = failure.FailedCount >= lockout.MaxFailedAccessAttempts;
+        if (lockedOut)
+        {
+            failure.LockoutEnd = now + lockout.DefaultLockoutTimeSpan;
+            failure.FailedCount = 0;
+        }
+        try
+        {
+            await db.SaveChangesAsync();
+        }
+        catch (DbUpdateException)
+        {
+            // Two failures for the same new address at once: one of them is counted, as for a real account's race.
+            return SignInOutcome.WrongCredentials;
+        }
+        // Addresses nobody tried for a day are forgotten, so guessing cannot grow the table without end.
+        await db.SignInFailures.Where(f => f.LastFailedAt < now - UnknownAddressMemory && (f.LockoutEnd == null || f.LockoutEnd < now))
+            .ExecuteDeleteAsync();
+        return lockedOut ? SignInOutcome.LockedOut : SignInOutcome.WrongCredentials;
     }
 
     private async Task<SignInOutcome> ExplainNotAllowedAsync(AppUser user, string password)

@@ -22,7 +22,7 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
     public const string Environment = "Production";
 
     // Program.cs sets the static Serilog logger while it builds; two apps building at once would race on it.
-    private static readonly SemaphoreSlim StartGate = new(1, 1);
+    internal static readonly SemaphoreSlim StartGate = new(1, 1);
 
     private Factory? _factory;
     private string? _keysDirectory;
@@ -33,7 +33,7 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
     /// <summary>The app's log (Serilog: warnings, errors, start and stop), kept in the test output folder (e2e-logs).</summary>
     public string LogFile { get; private set; } = "";
 
-    /// <summary>The running app's services, for a test that acts as another user behind the browser's back (an admin).</summary>
+    /// <summary>The running app's services: to act as another user behind the browser's back (an admin), or find demo records by name.</summary>
     public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("The app has not started.");
 
     /// <summary>Absolute URL of a path in the app ("deals", "/Account/Login").</summary>

@@ -66,10 +66,11 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(15_000);
-        context.SetDefaultNavigationTimeout(30_000);
-        // Pages render in the circuit (no prerendering): on a busy machine content may take longer than Playwright's 5 s.
-        Assertions.SetDefaultExpectTimeout(15_000);
+        // Waits return as soon as their condition holds; the limits are for a machine whose two cores are busy with other
+        // work (pages render in the circuit, not prerendered): 15 s was seen to run out there.
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(60_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         return await context.NewPageAsync();
     }
 

@@ -1780,6 +1780,34 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.ToTable("risk_settings", (string)null);
                 });
 
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.SignInFailure", b =>
+                {
+                    b.Property<string>("LoginKey")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("login_key");
+
+                    b.Property<int>("FailedCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_count");
+
+                    b.Property<DateTimeOffset>("LastFailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_failed_at");
+
+                    b.Property<DateTimeOffset?>("LockoutEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lockout_end");
+
+                    b.HasKey("LoginKey")
+                        .HasName("pk_sign_in_failures");
+
+                    b.HasIndex("LastFailedAt")
+                        .HasDatabaseName("ix_sign_in_failures_last_failed_at");
+
+                    b.ToTable("sign_in_failures", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")

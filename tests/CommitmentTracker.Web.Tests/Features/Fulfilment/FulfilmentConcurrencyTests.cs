@@ -157,7 +157,7 @@ public sealed class FulfilmentConcurrencyTests(TestDatabase database) : IClassFi
 
         // Svea has loaded the promise and is saving "Ship" done while Olaf saves "Install" done: each saw the other step unfinished.
         var sveaSaving = paused.UpdateAsync(svea, await database.RefAsync(promise.Milestone(1)), Done(Today), Cancel);
-        await pause.Reached.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
+        await pause.Reached.WaitAsync(TimeSpan.FromSeconds(60), Cancel);
         await _fulfilment.UpdateAsync(olaf, await database.RefAsync(promise.Milestone(2)), Done(Today), Cancel);
         pause.Release();
         var refusal = await Record.ExceptionAsync(() => sveaSaving);
@@ -192,7 +192,7 @@ public sealed class FulfilmentConcurrencyTests(TestDatabase database) : IClassFi
         public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
             _reached.TrySetResult();
-            await _released.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            await _released.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
             return result;
         }
     }
