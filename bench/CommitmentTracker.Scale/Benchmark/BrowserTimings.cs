@@ -72,7 +72,7 @@ internal static class BrowserTimings
             });
             var plan = new (string Page, string Who, string Email, string Path, string Content)[]
             {
-                ("Dashboard", "manager@", "manager@demo.local", "dashboard", "[data-testid='dashboard-updated']"),
+                ("Dashboard", "manager@", "manager@demo.local", "dashboard", "[data-testid='at-risk-list']"),
                 ("Fulfilment queue", "service@", "service@demo.local", "fulfilment", "[data-testid='queue'] tbody tr"),
                 ("Deal page", "rep@", "rep@demo.local", $"deals/{dealId}", "[data-testid='deal-title']"),
                 ("Today", "rep@", "rep@demo.local", "", "[data-testid='home-promises'], [data-testid='home-promises-empty']"),
