@@ -118,17 +118,7 @@ internal static class BrowserTimings
         }
         finally
         {
-            if (!app.HasExited)
-                app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync(CancellationToken.None);
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover temp folder is harmless.
-            }
+            await CircuitMemory.StopAppAsync(app, work);
         }
         result.LoadAfter = Machine.LoadAverage();
         var file = Path.Combine(Repository.Root, "bench", "scale-results", $"{options.Database}.browser.json");

@@ -109,17 +109,7 @@ internal static class CircuitMemory
         }
         finally
         {
-            if (!app.HasExited)
-                app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync(CancellationToken.None);
-            try
-            {
-                Directory.Delete(work, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover temp folder is harmless.
-            }
+            await StopAppAsync(app, work);
         }
 
         Console.WriteLine(result.Error ?? $"  {result.KilobytesPerCircuit:N1} KB of managed heap per idle /{options.Path} circuit (R² {result.RSquared}); " +
@@ -178,6 +168,22 @@ internal static class CircuitMemory
         process.Exited += (_, _) => log.Dispose();
         process.EnableRaisingEvents = true;
         return process;
+    }
+
+    /// <summary>Stops the app started by <see cref="StartApp"/> and removes its work folder.</summary>
+    internal static async Task StopAppAsync(Process app, string work)
+    {
+        if (!app.HasExited)
+            app.Kill(entireProcessTree: true);
+        await app.WaitForExitAsync(CancellationToken.None);
+        try
+        {
+            Directory.Delete(work, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
     }
 
     internal static async Task WaitReadyAsync(HttpClient http, Uri ready, Process app, CancellationToken cancellationToken)
