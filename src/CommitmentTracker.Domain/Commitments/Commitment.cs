@@ -94,8 +94,14 @@ public sealed class Commitment : IHasDomainEvents
     /// <summary>Every date this promise ever had, oldest first.</summary>
     public IReadOnlyList<PromisedDateChange> DateHistory => _dateHistory;
 
-    public int? BufferDays => Buffer.Days(PromisedDate, NeedDate);
-    public string? BufferWarning => Buffer.Warning(PromisedDate, NeedDate);
+    /// <summary>Whether a buffer means anything for this promise: only for ours (the customer's obligations have none).</summary>
+    public bool HasBuffer => Buffer.AppliesTo(Direction);
+
+    /// <summary>Need date minus promised date; null without a need date, and for the customer's obligations.</summary>
+    public int? BufferDays => HasBuffer ? Buffer.Days(PromisedDate, NeedDate) : null;
+
+    /// <summary>The buffer warning of a promise of ours; never one for the customer's obligations.</summary>
+    public string? BufferWarning => HasBuffer ? Buffer.Warning(PromisedDate, NeedDate) : null;
 
     /// <summary>When the delivery is now expected: the latest expected date of the unfinished milestones; null without any.</summary>
     public DateOnly? Forecast => _milestones.Where(m => !m.IsFinished).Select(m => (DateOnly?)m.ExpectedDate).Max();

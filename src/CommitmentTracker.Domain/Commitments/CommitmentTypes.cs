@@ -63,6 +63,12 @@ public sealed class LeadTimes
 /// <summary>The room between what we promised and what the customer really needs.</summary>
 public static class Buffer
 {
+    /// <summary>
+    /// A buffer is the room in what we promised; the customer's own obligations carry none: their "need date" is when we
+    /// need it, and a missing one is no warning.
+    /// </summary>
+    public static bool AppliesTo(CommitmentDirection direction) => direction == CommitmentDirection.Ours;
+
     /// <summary>Need date minus promised date in days; null when the customer's need date is unknown.</summary>
     public static int? Days(DateOnly promisedDate, DateOnly? needDate) =>
         needDate is { } need ? need.DayNumber - promisedDate.DayNumber : null;

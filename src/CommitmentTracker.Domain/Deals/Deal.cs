@@ -165,12 +165,20 @@ public sealed class Deal
 
     // ---------- checklist ----------
 
-    public void AnswerChecklistItem(Guid itemId, string? answer, string byUserId, DateTimeOffset now)
+    /// <summary>
+    /// Records the answer to one item. An answer typed for the technical-review item is not a review: while the deal is
+    /// verbal and no review is waiting or approved, it asks service staff for one, with the answer as what to review.
+    /// Returns that review, or null when none was asked for.
+    /// </summary>
+    public TechnicalReview? AnswerChecklistItem(Guid itemId, string? answer, string byUserId, DateTimeOffset now)
     {
         EnsureOpen();
         var item = _checklist.FirstOrDefault(i => i.Id == itemId)
             ?? throw new DomainException("That item is not on this deal's checklist.");
         item.Record(answer, byUserId, now);
+        if (item != TechnicalReviewItem || item.Answer is null || WhyCannotRequestTechnicalReview() is not null || LatestTechnicalReview is { Outcome: TechnicalReviewOutcome.Approved })
+            return null;
+        return RequestTechnicalReview(item.Answer, byUserId, now);
     }
 
     public IEnumerable<DealChecklistItem> OpenRequiredItems => _checklist.Where(i => i.Required && !i.IsAnswered);
@@ -200,6 +208,28 @@ public sealed class Deal
 
     // ---------- technical review ----------
 
+    /// <summary>The checklist's technical-review item (DESIGN.md item 7), found by its title; null when the checklist has none.</summary>
+    public DealChecklistItem? TechnicalReviewItem =>
+        _checklist.FirstOrDefault(i => string.Equals(i.Title, TechnicalReviewItemTitle, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Whether the order waits for service staff's approval: the checklist requires its technical-review item, and
+    /// only an approved review satisfies it, however the item was answered.
+    /// </summary>
+    public bool RequiresTechnicalReview => TechnicalReviewItem is { Required: true };
+
+    /// <summary>The review asked for last: the one that counts.</summary>
+    public TechnicalReview? LatestTechnicalReview => _technicalReviews.OrderBy(r => r.RequestedAt).LastOrDefault();
+
+    /// <summary>Why the technical review does not let the deal be ordered yet; null when it does or none is required.</summary>
+    public string? WhyTechnicalReviewMissing() => !RequiresTechnicalReview ? null : LatestTechnicalReview?.Outcome switch
+    {
+        TechnicalReviewOutcome.Approved => null,
+        TechnicalReviewOutcome.Pending => "The technical review is waiting for service staff: the order needs their approval.",
+        TechnicalReviewOutcome.ConcernsRaised => "Service staff raised concerns in the technical review: address them and ask for a new review.",
+        _ => "Service staff have not reviewed the solution: ask them for a technical review before the order.",
+    };
+
     /// <summary>Asks service staff to review the solution before it is promised; only while the deal is verbal.</summary>
     public TechnicalReview RequestTechnicalReview(string request, string byUserId, DateTimeOffset now)
     {
@@ -222,7 +252,7 @@ public sealed class Deal
         var review = _technicalReviews.FirstOrDefault(r => r.Id == reviewId)
             ?? throw new DomainException("That review is not on this deal.");
         review.Decide(approved, comment, reviewerId, now);
-        var item = _checklist.FirstOrDefault(i => string.Equals(i.Title, TechnicalReviewItemTitle, StringComparison.OrdinalIgnoreCase));
+        var item = TechnicalReviewItem;
         if (approved && item is not null && !IsClosed)
             item.Record($"Approved by service on {now:yyyy-MM-dd}{(review.Comment is null ? "" : $": {review.Comment}")}", reviewerId, now);
     }
@@ -287,6 +317,8 @@ public sealed class Deal
         {
             case DealStage.Ordered:
                 missing.AddRange(OpenRequiredItems.Select(i => $"Checklist item \"{i.Title}\" is required and not answered yet."));
+                if (WhyTechnicalReviewMissing() is { } review)
+                    missing.Add(review);
                 break;
             case DealStage.Delivered:
                 foreach (var c in _commitments.Where(c => c.Direction == CommitmentDirection.Ours && !c.SatisfiesDelivery))
@@ -302,7 +334,7 @@ public sealed class Deal
         return missing;
     }
 
-    /// <summary>Verbal -> Ordered: every required checklist item is answered and a PO reference is given.</summary>
+    /// <summary>Verbal -> Ordered: every required checklist item is answered, the technical review approved when required, and a PO reference is given.</summary>
     public void MarkOrdered(string purchaseOrderReference, string byUserId, DateTimeOffset now)
     {
         EnsureCan(DealStage.Ordered, WhyCannotAdvance(DealStage.Ordered, purchaseOrderReference));

@@ -13,6 +13,15 @@ public sealed record RiskOption(
     Guid Id, string Title, string Description, string UsualResponse, IReadOnlyList<CommitmentKind> AppliesTo,
     bool AppliesToDeal, bool AlreadyShared);
 
+/// <summary>What saving a checklist answer did besides recording it.</summary>
+public sealed record ChecklistAnswerSaved(bool AskedForTechnicalReview)
+{
+    /// <summary>The sentence that confirms the save.</summary>
+    public string Message => AskedForTechnicalReview
+        ? "Answer saved. Service staff were asked for a technical review: the order waits for their approval."
+        : "Answer saved.";
+}
+
 /// <summary>Works a deal's expectation checklist with the customer: answers, shared risks, the acknowledgement.</summary>
 public sealed class ChecklistService(
     IDbContextFactory<AppDbContext> dbFactory,
@@ -25,7 +34,8 @@ public sealed class ChecklistService(
     /// Records the answer to one item. <paramref name="seenAnsweredAt"/> is when the answer the user started from was
     /// recorded (null: they saw the item open); if someone answered it since, nothing is saved and the conflict is explained.
     /// </summary>
-    public async Task AnswerAsync(Actor actor, Guid dealId, Guid itemId, ChecklistAnswerInput input, DateTimeOffset? seenAnsweredAt, CancellationToken cancellationToken = default)
+    /// <returns>Whether the answer asked service staff for a technical review (the technical-review item answered in words).</returns>
+    public async Task<ChecklistAnswerSaved> AnswerAsync(Actor actor, Guid dealId, Guid itemId, ChecklistAnswerInput input, DateTimeOffset? seenAnsweredAt, CancellationToken cancellationToken = default)
     {
         await answerValidator.EnsureValidAsync(input, cancellationToken);
         var now = clock.GetUtcNow();
@@ -41,8 +51,9 @@ public sealed class ChecklistService(
                 ? $"{by} answered \"{item.Title}\" at {item.AnsweredAt!.Value.ToString("d MMM HH:mm", CultureInfo.InvariantCulture)} since you opened it: \"{item.Answer}\". Your answer was not saved. Reload to see it, then answer again."
                 : $"The answer to \"{item.Title}\" was cleared since you opened it. Your answer was not saved. Reload, then answer again.");
         }
-        deal.AnswerChecklistItem(itemId, input.Answer, actor.UserId, now);
+        var review = deal.AnswerChecklistItem(itemId, input.Answer, actor.UserId, now);
         await db.SaveOrExplainConflictAsync("checklist item", cancellationToken);
+        return new ChecklistAnswerSaved(AskedForTechnicalReview: review is not null);
     }
 
     /// <summary>

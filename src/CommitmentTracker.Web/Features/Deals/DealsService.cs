@@ -242,6 +242,8 @@ public sealed class DealsService(
             .Concat(deal.StageHistory.Select(s => s.ByUserId))
             .Concat(communications.Select(c => c.LoggedBy))
             .Concat(history.Select(h => h.ChangedBy))
+            .Concat(deal.Checklist.Select(i => i.AnsweredBy).OfType<string>())
+            .Concat(deal.TechnicalReviews.SelectMany(r => new[] { r.RequestedBy, r.ReviewerId }).OfType<string>())
             .Append(deal.OwnerId).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
         names["system"] = "System";
