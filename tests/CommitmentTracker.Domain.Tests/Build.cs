@@ -28,8 +28,11 @@ internal static class Build
             Guid.NewGuid(), "Packaging line 3", Rep, Money.Of(120_000m, "EUR"), "Pack 40 cases a minute on line 3",
             closeDate ?? Today, checklist ?? Checklist(), Now, Today);
 
+    /// <summary>Every required item answered, the technical review asked for and approved by service staff: ready to order.</summary>
     public static Deal AnswerRequiredItems(Deal deal)
     {
+        if (deal.RequiresTechnicalReview)
+            deal.DecideTechnicalReview(deal.RequestTechnicalReview("The solution and the dates we intend to promise.", Rep, Now).Id, approved: true, null, ServiceUser, Now);
         foreach (var item in deal.OpenRequiredItems.ToList())
             deal.AnswerChecklistItem(item.Id, $"Agreed: {item.Title}", Rep, Now);
         return deal;

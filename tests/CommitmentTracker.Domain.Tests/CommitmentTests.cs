@@ -323,4 +323,24 @@ public sealed class CommitmentTests
         Assert.Contains("kept", ex.Message, StringComparison.Ordinal);
         Assert.Equal("Ship the robot cell", promise.Description);
     }
+
+    [Fact]
+    public void The_customers_own_promise_has_no_buffer_and_no_buffer_warning()
+    {
+        var theirs = Build.Promise(draft: Build.Theirs());
+
+        Assert.False(theirs.HasBuffer);
+        Assert.Null(theirs.BufferDays);
+        Assert.Null(theirs.BufferWarning);
+    }
+
+    [Fact]
+    public void Our_promise_without_a_need_date_still_warns_that_its_room_is_unknown()
+    {
+        var ours = Build.Promise(draft: Build.Ours() with { NeedDate = null });
+
+        Assert.True(ours.HasBuffer);
+        Assert.Null(ours.BufferDays);
+        Assert.NotNull(ours.BufferWarning);
+    }
 }

@@ -1,4 +1,5 @@
 using CommitmentTracker.Domain;
+using CommitmentTracker.Domain.Checklists;
 using CommitmentTracker.Domain.Deals;
 using static CommitmentTracker.Domain.Tests.Build;
 
@@ -52,5 +53,82 @@ public sealed class TechnicalReviewTests
         deal.DecideTechnicalReview(review.Id, approved: true, null, "service-1", Now);
         Assert.Throws<DomainException>(() => deal.DecideTechnicalReview(review.Id, approved: false, "Changed my mind", "service-1", Now));
         Assert.NotNull(deal.RequestTechnicalReview("Second, after the first was answered", Rep, Now));
+    }
+
+    [Fact]
+    public void Answering_the_technical_review_item_in_words_asks_service_staff_for_a_review()
+    {
+        var deal = Deal();
+
+        var review = deal.AnswerChecklistItem(deal.TechnicalReviewItem!.Id, "Sam looked at it on the phone", Rep, Now);
+
+        Assert.NotNull(review);
+        Assert.Equal(("Sam looked at it on the phone", TechnicalReviewOutcome.Pending), (review.Request, review.Outcome));
+        Assert.Same(review, deal.LatestTechnicalReview);
+    }
+
+    [Fact]
+    public void A_deal_whose_technical_review_item_was_answered_in_words_cannot_be_ordered_until_service_approves()
+    {
+        var deal = Deal();
+        foreach (var item in deal.OpenRequiredItems.ToList())
+            deal.AnswerChecklistItem(item.Id, "Agreed with the customer", Rep, Now);
+        Assert.Empty(deal.OpenRequiredItems);
+
+        var ex = Assert.Throws<DomainException>(() => deal.MarkOrdered("PO-1", Rep, Now));
+
+        Assert.Contains("The technical review is waiting for service staff", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(DealStage.Verbal, deal.Stage);
+        deal.DecideTechnicalReview(deal.LatestTechnicalReview!.Id, approved: true, null, ServiceUser, Now);
+        deal.MarkOrdered("PO-1", Rep, Now);
+        Assert.Equal(DealStage.Ordered, deal.Stage);
+    }
+
+    [Fact]
+    public void Without_any_review_the_order_is_refused_and_the_page_is_told_why()
+    {
+        var deal = Deal();
+
+        Assert.Contains("Service staff have not reviewed the solution: ask them for a technical review before the order.", deal.WhatIsMissingBefore(DealStage.Ordered));
+    }
+
+    [Fact]
+    public void Concerns_raised_keep_the_order_waiting_and_the_next_answer_asks_again()
+    {
+        var deal = Deal();
+        var first = deal.AnswerChecklistItem(deal.TechnicalReviewItem!.Id, "Two cells, one controller", Rep, Now)!;
+        deal.DecideTechnicalReview(first.Id, approved: false, "One controller cannot drive two cells.", ServiceUser, Now);
+
+        Assert.Contains("Service staff raised concerns in the technical review: address them and ask for a new review.", deal.WhatIsMissingBefore(DealStage.Ordered));
+        var second = deal.AnswerChecklistItem(deal.TechnicalReviewItem!.Id, "One controller per cell", Rep, Now.AddMinutes(5));
+        Assert.NotNull(second);
+        Assert.Same(second, deal.LatestTechnicalReview);
+    }
+
+    [Fact]
+    public void An_answer_while_a_review_waits_or_after_an_approval_asks_for_no_second_review()
+    {
+        var deal = Deal();
+        var item = deal.TechnicalReviewItem!;
+        deal.RequestTechnicalReview("The cell and the dates", Rep, Now);
+
+        Assert.Null(deal.AnswerChecklistItem(item.Id, "Asked Sam", Rep, Now));
+        deal.DecideTechnicalReview(deal.LatestTechnicalReview!.Id, approved: true, null, ServiceUser, Now);
+        Assert.Null(deal.AnswerChecklistItem(item.Id, "Approved by Sam, see the review", Rep, Now));
+        Assert.Single(deal.TechnicalReviews);
+        Assert.Null(deal.WhyTechnicalReviewMissing());
+    }
+
+    [Fact]
+    public void A_checklist_whose_technical_review_item_is_optional_orders_without_a_review()
+    {
+        var checklist = Checklist(new ChecklistTemplateItemDraft("Outcome", "", true), new ChecklistTemplateItemDraft(Domain.Deals.Deal.TechnicalReviewItemTitle, "", false));
+        var deal = Deal(checklist);
+        deal.AnswerChecklistItem(deal.Checklist[0].Id, "Agreed", Rep, Now);
+
+        deal.MarkOrdered("PO-2", Rep, Now);
+
+        Assert.Equal(DealStage.Ordered, deal.Stage);
+        Assert.Empty(deal.TechnicalReviews);
     }
 }

@@ -1,5 +1,11 @@
 using System.Globalization;
 using CommitmentTracker.EndToEnd.Tests.Infrastructure;
+using CommitmentTracker.Web.Features.Deals;
+using CommitmentTracker.Web.Persistence;
+using CommitmentTracker.Web.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -44,7 +50,10 @@ public sealed class RepDealFlowTests(AppHost app, BrowserFixture browser)
 
         var promises = page.GetByTestId("promises");
         await Expect(promises.GetByTestId("promise-row-description")).ToHaveCountAsync(3);
-        await Expect(promises.Locator("tbody tr", new LocatorLocatorOptions { HasText = "Clear the cold-store aisles" })).ToContainTextAsync("Customer's");
+        var theirs = promises.Locator("tbody tr", new LocatorLocatorOptions { HasText = "Clear the cold-store aisles" });
+        await Expect(theirs).ToContainTextAsync("Customer's");
+        await Expect(theirs.GetByTestId("promise-no-buffer")).ToBeVisibleAsync();
+        await Expect(theirs).Not.ToContainTextAsync("⚠");
         await Expect(promises.Locator("tbody tr", new LocatorLocatorOptions { HasText = "Train 25 pickers" })).ToContainTextAsync("Training");
         await Expect(promises.GetByTestId("promise-aggressive-chip")).ToHaveCountAsync(0);
 
@@ -59,20 +68,41 @@ public sealed class RepDealFlowTests(AppHost app, BrowserFixture browser)
         await Expect(page.OpenDialog()).ToHaveCountAsync(0);
         await Expect(page.Locator("[data-stage='Verbal']")).ToBeVisibleAsync();
 
-        // Work the checklist with the customer: answer every required item.
+        // Work the checklist with the customer, in place: answer every required item; each save opens the next open item.
         var openRequired = page.Locator("[data-open-required='true']");
         var open = await openRequired.CountAsync();
         Assert.True(open > 0, "A new deal should start with required checklist items open.");
         for (; open > 0; open--)
         {
             var item = openRequired.First;
-            await item.Locator("[data-testid^='checklist-answer-']").ClickAsync();
-            await page.GetByTestId("checklist-answer").FillAsync("Agreed with Dana Scully on the call at close.");
-            await page.SaveDialogAsync("checklist-answer-save");
+            if (await item.GetAttributeAsync("data-expanded") != "true")
+            {
+                await item.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Answer", Exact = true }).ClickAsync();
+            }
+
+            await item.GetByTestId("checklist-answer").FillAsync("Agreed with Dana Scully on the call at close.");
+            await item.GetByTestId("checklist-answer-save").ClickAsync();
             await Expect(openRequired).ToHaveCountAsync(open - 1);
         }
 
         await Expect(page.GetByTestId("checklist-open-summary")).ToHaveTextAsync("Every required item is answered.");
+
+        // The technical-review item was answered in words: that asked service staff for a review, and the order waits for it.
+        await Expect(page.GetByTestId("checklist-review-status")).ToContainTextAsync("waiting for service staff");
+        await page.GetByTestId("advance-stage").ClickAsync();
+        await Expect(page.GetByTestId("stage-missing")).ToContainTextAsync("The technical review is waiting for service staff");
+        await Expect(page.GetByTestId("stage-move-confirm")).ToBeDisabledAsync();
+        await page.OpenDialog().GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Cancel" }).ClickAsync();
+        await Expect(page.OpenDialog()).ToHaveCountAsync(0);
+
+        // Service staff approve it from their queue; the rep's page shows it without a reload.
+        var service = await OpenPageAsync();
+        await service.SignInAsync(DemoUsers.Service, DemoUsers.Password);
+        var request = service.GetByTestId("pending-review").Filter(new LocatorFilterOptions { HasText = "Cold store pick-to-light" });
+        await Expect(request).ToContainTextAsync("Agreed with Dana Scully on the call at close.");
+        await request.GetByTestId("approve-review").ClickAsync();
+        await Expect(request).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("checklist-review-status")).ToHaveTextAsync("Service staff approved the technical review.", new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 });
 
         // Now the only thing missing is the purchase order, which the dialog asks for.
         await page.GetByTestId("advance-stage").ClickAsync();
@@ -102,6 +132,68 @@ public sealed class RepDealFlowTests(AppHost app, BrowserFixture browser)
         Assert.DoesNotContain(BrowserErrors, error => error.StartsWith("page error", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_rep_answers_all_ten_checklist_items_in_place_with_the_keyboard_alone()
+    {
+        var dealId = await CreateDealAsRepAsync("Cross-dock sorter retrofit");
+        var page = await OpenPageAsync();
+        await page.SignInAsync(DemoUsers.Rep, DemoUsers.Password);
+        await page.GotoAsync(App.Url($"deals/{dealId}").ToString());
+        await page.WaitForInteractiveAsync();
+        await Expect(page.GetByTestId("checklist-item-10")).ToBeVisibleAsync();
+
+        // Tab from the top of the page to the first item's Answer button (bounded: a broken tab order fails, not hangs).
+        var first = page.GetByTestId("checklist-answer-1");
+        for (var presses = 0; presses < 300 && !await first.EvaluateAsync<bool>("e => e === document.activeElement"); presses++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await Expect(first).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        for (var position = 1; position <= 10; position++)
+        {
+            var item = page.GetByTestId($"checklist-item-{position}");
+            // The item opened in place with its answer field focused: type, Tab to Cancel, Tab to Save, Enter.
+            await Expect(item.GetByTestId("checklist-answer")).ToBeFocusedAsync();
+            await page.Keyboard.TypeAsync($"Agreed on the call, point {position}.");
+            await page.Keyboard.PressAsync("Tab");
+            await Expect(item.GetByTestId("checklist-answer-cancel")).ToBeFocusedAsync();
+            await page.Keyboard.PressAsync("Tab");
+            await Expect(item.GetByTestId("checklist-answer-save")).ToBeFocusedAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Expect(item).ToContainTextAsync($"Agreed on the call, point {position}.");
+            await Expect(item.GetByTestId("checklist-editor")).ToHaveCountAsync(0);
+        }
+
+        await Expect(page.GetByTestId("checklist-open-summary")).ToHaveTextAsync("Every required item is answered.");
+        await Expect(page.GetByTestId("checklist-editor")).ToHaveCountAsync(0);
+        await Expect(page.Locator("[data-testid^='checklist-item-']").Filter(new LocatorFilterOptions { HasText = "· open" })).ToHaveCountAsync(0);
+        // Item 7 answered in words asked service staff for the technical review the order needs.
+        await Expect(page.GetByTestId("checklist-review-status")).ToContainTextAsync("waiting for service staff");
+        Assert.DoesNotContain(BrowserErrors, error => error.StartsWith("page error", StringComparison.Ordinal));
+    }
+
+    /// <summary>A verbal deal of the demo rep for an existing demo account, logged through the app's own service.</summary>
+    private async Task<Guid> CreateDealAsRepAsync(string title)
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        await using var scope = App.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var dbFactory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        var rep = await ActorAccessor.LoadAsync(dbFactory, (await users.FindByEmailAsync(DemoUsers.Rep))!.Id, cancel)
+            ?? throw new InvalidOperationException("The demo rep is missing.");
+        return await scope.ServiceProvider.GetRequiredService<DealsService>().CreateAsync(rep, new NewDealInput
+        {
+            NewAccountName = $"Keyboard Logistics {Guid.NewGuid():N}"[..30],
+            Title = title,
+            Value = 52_000m,
+            ExpectedOutcome = "Sort 6,000 parcels an hour without a second shift.",
+            CloseDate = DateTime.UtcNow.Date,
+        }, cancel);
+    }
+
     /// <summary>Opens the promise dialog from one of the two add buttons, fills it, checks the buffer shown as typed, saves.</summary>
     private static async Task AddPromiseAsync(IPage page, string addButton, string? kind, string description, DateOnly promised, DateOnly need)
     {
@@ -116,8 +208,17 @@ public sealed class RepDealFlowTests(AppHost app, BrowserFixture browser)
         await page.GetByTestId("promise-promised-date").FillAsync(promised.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         await page.GetByTestId("promise-need-date").FillAsync(need.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
-        var bufferDays = need.DayNumber - promised.DayNumber;
-        await Expect(page.GetByTestId("promise-buffer")).ToContainTextAsync($"Buffer: {bufferDays} days");
+        if (addButton == "add-customer-promise")
+        {
+            // A buffer is room in what we promise; the customer's own promise has none.
+            await Expect(page.GetByTestId("promise-buffer")).ToHaveCountAsync(0);
+        }
+        else
+        {
+            var bufferDays = need.DayNumber - promised.DayNumber;
+            await Expect(page.GetByTestId("promise-buffer")).ToContainTextAsync($"Buffer: {bufferDays} days");
+        }
+
         await Expect(page.GetByTestId("promise-aggressive")).ToHaveCountAsync(0);
         await page.SaveDialogAsync("promise-save");
         await Expect(page.GetByTestId("promise-row-description").Filter(new LocatorFilterOptions { HasText = description })).ToBeVisibleAsync();

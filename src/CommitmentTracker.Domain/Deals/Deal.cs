@@ -218,8 +218,13 @@ public sealed class Deal
     /// </summary>
     public bool RequiresTechnicalReview => TechnicalReviewItem is { Required: true };
 
-    /// <summary>The review asked for last: the one that counts.</summary>
-    public TechnicalReview? LatestTechnicalReview => _technicalReviews.OrderBy(r => r.RequestedAt).LastOrDefault();
+    /// <summary>
+    /// The review that counts: the one waiting, else the one decided last (at the same moment, concerns count over an
+    /// approval: when in doubt, the order waits).
+    /// </summary>
+    public TechnicalReview? LatestTechnicalReview =>
+        _technicalReviews.FirstOrDefault(r => r.IsPending)
+        ?? _technicalReviews.OrderBy(r => r.DecidedAt).ThenBy(r => r.RequestedAt).ThenBy(r => r.Outcome == TechnicalReviewOutcome.Approved ? 0 : 1).LastOrDefault();
 
     /// <summary>Why the technical review does not let the deal be ordered yet; null when it does or none is required.</summary>
     public string? WhyTechnicalReviewMissing() => !RequiresTechnicalReview ? null : LatestTechnicalReview?.Outcome switch

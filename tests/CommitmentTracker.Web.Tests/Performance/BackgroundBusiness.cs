@@ -148,8 +148,9 @@ public static class BackgroundBusiness
                 return;
             }
             var orderedOn = Day(closed.AddDays(3));
-            if (review is not null)
-                deal.DecideTechnicalReview(review.Id, approved: true, null, staff.Service[n % 3], At(Day(closed.AddDays(1))));
+            // The order needs service staff's approval of the technical review.
+            review ??= deal.RequestTechnicalReview("Check the solution and the dates.", ownerId, At(closed));
+            deal.DecideTechnicalReview(review.Id, approved: true, null, staff.Service[n % 3], At(Day(closed.AddDays(1))));
             foreach (var item in deal.OpenRequiredItems.ToList())
                 deal.AnswerChecklistItem(item.Id, "Agreed with the customer.", ownerId, At(Day(closed.AddDays(1))));
             deal.MarkOrdered($"PO-{rep}-{index}", ownerId, At(orderedOn));

@@ -138,6 +138,7 @@ public sealed class DealCommandTests(TestDatabase database) : IClassFixture<Test
         {
             foreach (var item in d.Checklist)
                 d.AnswerChecklistItem(item.Id, "Agreed", d.OwnerId, Now);
+            ApproveTechnicalReview(d, d.OwnerId);
             var promise = AddPromise(d, promisedInDays: 30);
             promise.Complete(Today, Today);
         });
