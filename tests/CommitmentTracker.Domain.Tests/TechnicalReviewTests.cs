@@ -85,11 +85,14 @@ public sealed class TechnicalReviewTests
     }
 
     [Fact]
-    public void Without_any_review_the_order_is_refused_and_the_page_is_told_why()
+    public void Without_any_review_the_technical_review_item_is_what_is_missing()
     {
         var deal = Deal();
 
-        Assert.Contains("Service staff have not reviewed the solution: ask them for a technical review before the order.", deal.WhatIsMissingBefore(DealStage.Ordered));
+        Assert.Equal("Service staff have not reviewed the solution: ask them for a technical review before the order.", deal.WhyTechnicalReviewMissing());
+        var missing = deal.WhatIsMissingBefore(DealStage.Ordered);
+        Assert.Contains("Checklist item \"Technical review\" is required and not answered yet.", missing);
+        Assert.DoesNotContain(missing, m => m.StartsWith("Service staff", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -322,7 +322,8 @@ public sealed class Deal
         {
             case DealStage.Ordered:
                 missing.AddRange(OpenRequiredItems.Select(i => $"Checklist item \"{i.Title}\" is required and not answered yet."));
-                if (WhyTechnicalReviewMissing() is { } review)
+                // An open technical-review item already says what is missing; past that, only an approval will do.
+                if (WhyTechnicalReviewMissing() is { } review && !(LatestTechnicalReview is null && TechnicalReviewItem is { IsAnswered: false }))
                     missing.Add(review);
                 break;
             case DealStage.Delivered:

@@ -73,6 +73,18 @@ public sealed class AddPromiseDialogTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_customers_promise_shows_no_buffer_whatever_its_dates()
+    {
+        var form = await OpenAsync(CommitmentDirection.Theirs);
+
+        Type(form, "promise-promised-date", "2026-04-20");
+        Assert.Empty(form.FindAll("[data-testid=promise-buffer]"));
+
+        Type(form, "promise-need-date", "2026-04-15");
+        Assert.Empty(form.FindAll("[data-testid=promise-buffer]"));
+    }
+
+    [Fact]
     public async Task A_date_inside_the_lead_time_is_marked_aggressive_and_asks_the_manager_by_default()
     {
         var form = await OpenAsync(CommitmentDirection.Ours);

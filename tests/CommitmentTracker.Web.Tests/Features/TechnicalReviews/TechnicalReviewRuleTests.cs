@@ -86,6 +86,25 @@ public sealed class TechnicalReviewRuleTests(TestDatabase database) : IClassFixt
         Assert.Equal(DealStage.Verbal, await StageAsync(deal.Id));
     }
 
+    [Fact]
+    public async Task A_deal_whose_technical_review_item_was_answered_in_words_before_this_rule_is_not_ordered_without_a_review()
+    {
+        // Stored before the rule: every required item answered, item 7 in words, no review at all.
+        var rep = await database.CreateAsync(AppRoles.Rep, await database.CreateTeamAsync());
+        var deal = await database.CreateDealAsync(rep, arrange: d =>
+        {
+            foreach (var item in d.OpenRequiredItems.ToList())
+                d.AnswerChecklistItem(item.Id, "Agreed", d.OwnerId, Now);
+        });
+        await using (var db = database.CreateDbContext())
+            await db.Set<TechnicalReview>().Where(r => r.DealId == deal.Id).ExecuteDeleteAsync(Cancel);
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => OrderAsync(rep, deal.Id));
+
+        Assert.Contains("Service staff have not reviewed the solution", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(DealStage.Verbal, await StageAsync(deal.Id));
+    }
+
     private async Task OrderAsync(Actor rep, Guid dealId)
     {
         var version = await database.QueryAsync(db => db.Deals.Where(d => d.Id == dealId).Select(d => EF.Property<uint>(d, AppDbContext.Version)).SingleAsync(Cancel));
