@@ -47,6 +47,7 @@ public sealed class ConcurrencyTests(TestDatabase database) : IClassFixture<Test
         await first.SaveChangesAsync(Cancel);
         foreach (var item in theirs.OpenRequiredItems.ToList())
             theirs.AnswerChecklistItem(item.Id, "Agreed.", rep.UserId, Now);
+        ApproveTechnicalReview(theirs, rep.UserId);
         theirs.MarkOrdered("PO-1", rep.UserId, Now);
 
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => second.SaveChangesAsync(Cancel));

@@ -67,6 +67,7 @@ public sealed class RoundTripTests(TestDatabase database) : IClassFixture<TestDa
         deal.ShareRisk(risk, rep.UserId, Now);
         var call = CommunicationEntry.Log(deal.Id, null, CommunicationChannel.Phone, CommunicationDirection.ToCustomer, "Hannah Berg", "Confirmed she is comfortable.", Now, rep.UserId, Now);
         deal.CompleteTouchpoint(deal.Touchpoints.Single(t => t.Kind == TouchpointKind.ConfirmDecisionComfort).Id, call.Id, rep.UserId, Now);
+        ApproveTechnicalReview(deal, rep.UserId);
         deal.MarkOrdered("PO-NW-44812", rep.UserId, Now.AddHours(1));
         await database.InsertAsync(deal, call);
 
@@ -160,6 +161,7 @@ public sealed class RoundTripTests(TestDatabase database) : IClassFixture<TestDa
             var deal = await db.LoadDealAsync(created.Id, tracked: true);
             foreach (var item in deal.OpenRequiredItems.ToList())
                 deal.AnswerChecklistItem(item.Id, "Agreed.", rep.UserId, Now);
+            ApproveTechnicalReview(deal, rep.UserId);
             deal.MarkOrdered("PO-77", rep.UserId, Now);
             var promise = AddPromise(deal);
             promise.AddMilestone("Ship", null, Today.AddDays(60));

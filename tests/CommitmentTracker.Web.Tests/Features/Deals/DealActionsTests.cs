@@ -249,6 +249,7 @@ public sealed class DealActionsTests(TestDatabase database) : IClassFixture<Test
         {
             foreach (var item in d.OpenRequiredItems.ToList())
                 d.AnswerChecklistItem(item.Id, $"Agreed: {item.Title}", d.OwnerId, Now);
+            ApproveTechnicalReview(d, company.Sam.UserId);
             promise = TestDeals.AddPromise(d);
             promise.AddMilestone("Order parts", company.Svea.UserId, Today.AddDays(20));
             promise.AddMilestone("Build", null, Today.AddDays(40));
@@ -273,6 +274,7 @@ public sealed class DealActionsTests(TestDatabase database) : IClassFixture<Test
                 LeadTimes.Defaults, d.OwnerId, Now, Today);
             foreach (var item in d.OpenRequiredItems.ToList())
                 d.AnswerChecklistItem(item.Id, $"Agreed: {item.Title}", d.OwnerId, Now);
+            ApproveTechnicalReview(d, d.OwnerId);
             d.MarkOrdered("PO-4711", d.OwnerId, Now);
             var ours = TestDeals.AddPromise(d, promisedInDays: 30);
             ours.AddMilestone("Ship", company.Svea.UserId, Today);

@@ -83,6 +83,20 @@ public sealed class StageMoveDialogTests : IAsyncDisposable
         Assert.False(form.Find("[data-testid=stage-move-confirm]").HasAttribute("disabled"));
     }
 
+    [Fact]
+    public async Task A_verbal_deal_whose_technical_review_waits_for_service_says_so_and_cannot_be_confirmed()
+    {
+        var deal = NewDeal();
+        foreach (var item in deal.OpenRequiredItems.ToList())
+            deal.AnswerChecklistItem(item.Id, $"Agreed: {item.Title}", deal.OwnerId, Now);
+
+        var form = await OpenAsync(deal, new StageMoveInput { Target = DealStage.Ordered, PurchaseOrderReference = "PO-1" });
+
+        var items = form.Find("[data-testid=stage-missing]").QuerySelectorAll("li").Select(li => li.TextContent.Trim()).ToList();
+        Assert.Equal(["The technical review is waiting for service staff: the order needs their approval."], items);
+        Assert.True(form.Find("[data-testid=stage-move-confirm]").HasAttribute("disabled"));
+    }
+
     private static Deal NewDeal(bool answerRequiredItems = false)
     {
         var template = ChecklistTemplate.Create(1, ChecklistTemplate.DefaultItems, "admin-1", Now);
@@ -91,6 +105,7 @@ public sealed class StageMoveDialogTests : IAsyncDisposable
         {
             foreach (var item in deal.OpenRequiredItems.ToList())
                 deal.AnswerChecklistItem(item.Id, $"Agreed: {item.Title}", deal.OwnerId, Now);
+            ApproveTechnicalReview(deal, "service-1");
         }
         return deal;
     }

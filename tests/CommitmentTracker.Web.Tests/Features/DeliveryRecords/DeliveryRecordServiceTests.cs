@@ -161,6 +161,7 @@ public sealed class DeliveryRecordServiceTests(TestDatabase database) : IClassFi
         {
             foreach (var item in deal.OpenRequiredItems.ToList())
                 deal.AnswerChecklistItem(item.Id, $"Agreed: {item.Title}", deal.OwnerId, ClosedAt);
+            CommitmentTracker.Web.Tests.Infrastructure.TestDeals.ApproveTechnicalReview(deal, deal.OwnerId);
             deal.MarkOrdered("PO-1", deal.OwnerId, ClosedAt.AddDays(1));
         }
 
