@@ -61,6 +61,7 @@ public static class TestDeals
             .Include(d => d.Touchpoints)
             .Include(d => d.StageHistory)
             .Include(d => d.SharedRisks)
+            .Include(d => d.TechnicalReviews)
             .SingleAsync(d => d.Id == dealId, TestContext.Current.CancellationToken);
 
     /// <summary>A promise with its milestones (in order), their updates and its date history.</summary>
