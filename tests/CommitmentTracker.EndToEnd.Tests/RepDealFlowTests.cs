@@ -150,6 +150,12 @@ public sealed class RepDealFlowTests(AppHost app, BrowserFixture browser)
         }
 
         await Expect(first).ToBeFocusedAsync();
+        // Escape closes the item and gives the focus back to its button; Enter opens it again.
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByTestId("checklist-item-1").GetByTestId("checklist-answer")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(page.GetByTestId("checklist-editor")).ToHaveCountAsync(0);
+        await Expect(first).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
 
         for (var position = 1; position <= 10; position++)
@@ -169,6 +175,8 @@ public sealed class RepDealFlowTests(AppHost app, BrowserFixture browser)
 
         await Expect(page.GetByTestId("checklist-open-summary")).ToHaveTextAsync("Every required item is answered.");
         await Expect(page.GetByTestId("checklist-editor")).ToHaveCountAsync(0);
+        // Nothing left open: the focus rests on the last item's Edit button, not lost to the page's start.
+        await Expect(page.GetByTestId("checklist-answer-10")).ToBeFocusedAsync();
         await Expect(page.Locator("[data-testid^='checklist-item-']").Filter(new LocatorFilterOptions { HasText = "· open" })).ToHaveCountAsync(0);
         // Item 7 answered in words asked service staff for the technical review the order needs.
         await Expect(page.GetByTestId("checklist-review-status")).ToContainTextAsync("waiting for service staff");
