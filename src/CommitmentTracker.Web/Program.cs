@@ -56,6 +56,7 @@ try
         .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(builder.Configuration["DataProtection:KeysDirectory"] ?? ".data/keys")));
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddFeatures(builder.Configuration);
+    builder.Services.AddPublicAddress(builder.Configuration);
     builder.Services.Configure<CommitmentTracker.Web.Features.Alerts.EmailOptions>(builder.Configuration.GetSection(CommitmentTracker.Web.Features.Alerts.EmailOptions.Section));
     builder.Services.Configure<CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions>(builder.Configuration.GetSection(CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions.Section));
 
@@ -72,6 +73,7 @@ try
     }
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
     app.UseSerilogRequestLogging();
+    app.UsePublicAddress();
     // Explicit, so they run after the security headers (left implicit, WebApplication puts them first in the pipeline).
     app.UseAuthentication();
     app.UseAuthorization();

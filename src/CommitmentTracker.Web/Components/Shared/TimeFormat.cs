@@ -55,6 +55,12 @@ public static class TimeFormat
     public static DateOnly DayOf(DateTimeOffset at, TimeZoneInfo zone) => DateOnly.FromDateTime(Local(at, zone).DateTime);
 
     /// <summary>
+    /// The latest day it is anywhere at <paramref name="now"/> (UTC+14): a date a user picks as "today" in their zone is never
+    /// after it, so a server check of "not in the future" against it refuses no one's today and every later day.
+    /// </summary>
+    public static DateOnly LatestToday(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime.AddHours(14));
+
+    /// <summary>
     /// The moment a wall-clock time in <paramref name="zone"/> means. A time skipped when the clocks go forward is read as
     /// the same time on the old offset (02:30 in Berlin on the spring night is 03:30 summer time); a time that happens twice
     /// when they go back is read as the first of the two.
