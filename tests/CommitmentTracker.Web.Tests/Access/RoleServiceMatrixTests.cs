@@ -71,6 +71,8 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
         ["MilestonePlanService.RemoveAsync"] = "RepNorth ManagerNorth Service",
         ["MilestoneTemplatesService.ListAsync"] = "Admin",
         ["MilestoneTemplatesService.SaveAsync"] = "Admin",
+        ["MySettingsService.GetAsync"] = Everyone,
+        ["MySettingsService.SaveAsync"] = Everyone,
         ["PromisesService.AddAsync"] = Team,
         ["PromisesService.ApproveAggressiveAsync"] = "ManagerNorth",
         ["PromisesService.FormOptionsAsync"] = Team,
