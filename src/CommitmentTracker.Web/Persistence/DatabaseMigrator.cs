@@ -1,5 +1,8 @@
 using CommitmentTracker.Web.Persistence.Seeding;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace CommitmentTracker.Web.Persistence;
 
@@ -22,6 +25,7 @@ internal sealed class DatabaseMigrator(IServiceProvider services, IConfiguration
             // A migration that backfills or indexes a large table runs for minutes, far past the default 30 s.
             db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
             var strategy = db.Database.CreateExecutionStrategy();
+            await strategy.ExecuteAsync(async ct => await CreateWhenMissingAsync(db, ct), cancellationToken);
             await strategy.ExecuteAsync(async ct => await db.Database.MigrateAsync(ct), cancellationToken);
         }
         logger.LogInformation("Database schema is up to date");
@@ -39,6 +43,27 @@ internal sealed class DatabaseMigrator(IServiceProvider services, IConfiguration
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Creates the database when it is not there yet (a first start against an empty server). Asked here, quietly, because
+    /// EF's own check inside MigrateAsync logs the refused connection to a missing database as an error, which on a normal
+    /// first start would alarm an operator for nothing.
+    /// </summary>
+    private async Task CreateWhenMissingAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        var target = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false };
+        try
+        {
+            await using var connection = new NpgsqlConnection(target.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            return;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            logger.LogInformation("Database {Database} does not exist yet: creating it", target.Database);
+        }
+        await db.GetService<IRelationalDatabaseCreator>().CreateAsync(cancellationToken);
+    }
 
     private static AppDbContext OwnerContext(string ownerConnectionString)
     {

@@ -38,7 +38,6 @@ public sealed class DateFieldTests : IAsyncDisposable
         field.Find("input").Change(typed);
 
         field.WaitForAssertion(() => Assert.Equal(new DateTime(2026, 3, 7), _date));
-        Assert.Equal("7 Mar 2026", field.Find("input").GetAttribute("value"));
     }
 
     [Fact]
@@ -52,14 +51,15 @@ public sealed class DateFieldTests : IAsyncDisposable
     }
 
     [Fact]
-    public void Text_that_is_no_date_says_what_to_type_and_keeps_the_date()
+    public void Text_that_is_no_date_says_what_to_type_and_stays_in_the_field()
     {
         var field = Render(new DateTime(2026, 12, 4));
 
         field.Find("input").Change("next Tuesday");
 
         field.WaitForAssertion(() => Assert.Contains("Type a date such as 4 Dec 2026 or 2026-12-04.", field.Markup, StringComparison.Ordinal));
-        Assert.Equal(new DateTime(2026, 12, 4), _date);
+        Assert.Equal("next Tuesday", field.Find("input").GetAttribute("value"));
+        Assert.Null(_date); // no date: the form's own rule ("enter the date") refuses to save
     }
 
     public async ValueTask DisposeAsync() => await _ctx.DisposeAsync();
