@@ -1,7 +1,5 @@
 using CommitmentTracker.Web.Persistence.Seeding;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace CommitmentTracker.Web.Persistence;
@@ -62,7 +60,12 @@ internal sealed class DatabaseMigrator(IServiceProvider services, IConfiguration
         {
             logger.LogInformation("Database {Database} does not exist yet: creating it", target.Database);
         }
-        await db.GetService<IRelationalDatabaseCreator>().CreateAsync(cancellationToken);
+        // Made here as an empty database, as an operator would: EF then finds it and migrates it without complaint.
+        var maintenance = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres" };
+        await using var admin = new NpgsqlConnection(maintenance.ConnectionString);
+        await admin.OpenAsync(cancellationToken);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", admin);
+        await create.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static AppDbContext OwnerContext(string ownerConnectionString)

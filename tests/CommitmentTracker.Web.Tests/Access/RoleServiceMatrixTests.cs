@@ -363,6 +363,7 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
                     _ when type == typeof(string) && name.Contains("Password", StringComparison.Ordinal) => "Matrix-Password-2026!",
                     _ when type == typeof(string) && name.Contains("Currency", StringComparison.Ordinal) => "EUR",
                     _ when type == typeof(string) && name == "OwnerId" => _actors[Who.RepNorth].UserId,
+                    _ when type == typeof(string) && name == "TimeZone" => "Europe/Berlin",
                     _ when type == typeof(string) && name.EndsWith("Id", StringComparison.Ordinal) => null,
                     _ when type == typeof(bool) => true,
                     _ when type.IsEnum && Nullable.GetUnderlyingType(property.PropertyType) is not null => Enum.GetValues(type).GetValue(0),
