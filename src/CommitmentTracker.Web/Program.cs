@@ -51,11 +51,15 @@ try
     // ends it within a minute; a changed role is reissued); every action reads the user afresh anyway (ActorAccessor).
     builder.Services.Configure<SecurityStampValidatorOptions>(o =>
         o.ValidationInterval = CommitmentTracker.Web.Components.Account.IdentityRevalidatingAuthenticationStateProvider.Interval);
+    var keysDirectory = Path.GetFullPath(builder.Configuration["DataProtection:KeysDirectory"] ?? ".data/keys");
     builder.Services.AddDataProtection()
         .SetApplicationName("CommitmentTracker")
-        .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(builder.Configuration["DataProtection:KeysDirectory"] ?? ".data/keys")));
+        .PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));
+    // Said plainly here instead of the framework's warning about an unencrypted key (appsettings.json quiets it).
+    Log.Information("Sign-in cookie keys are kept in {KeysDirectory}, not encrypted: keep that folder readable by the app's account only", keysDirectory);
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddFeatures(builder.Configuration);
+    builder.Services.AddPublicAddress(builder.Configuration);
     builder.Services.Configure<CommitmentTracker.Web.Features.Alerts.EmailOptions>(builder.Configuration.GetSection(CommitmentTracker.Web.Features.Alerts.EmailOptions.Section));
     builder.Services.Configure<CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions>(builder.Configuration.GetSection(CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions.Section));
 
@@ -72,6 +76,7 @@ try
     }
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
     app.UseSerilogRequestLogging();
+    app.UsePublicAddress();
     // Explicit, so they run after the security headers (left implicit, WebApplication puts them first in the pipeline).
     app.UseAuthentication();
     app.UseAuthorization();

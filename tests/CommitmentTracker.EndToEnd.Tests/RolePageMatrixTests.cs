@@ -39,6 +39,7 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         ["/admin/milestone-plans"] = [AppRoles.Admin],
         ["/admin/risks"] = [AppRoles.Admin],
         ["/admin/risk-settings"] = [AppRoles.Admin],
+        ["/settings"] = Roles.All,
     };
 
     /// <summary>A demo user per role; "" is a visitor who is not signed in.</summary>

@@ -10,6 +10,8 @@ public static class FeatureServiceCollectionExtensions
     public static IServiceCollection AddFeatures(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddScoped<ActorAccessor>();
+        services.AddScoped<Components.Shared.UserTime>();
+        services.AddScoped<Settings.MySettingsService>();
         services.AddRisk(configuration);
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddScoped<Deals.DealsService>();

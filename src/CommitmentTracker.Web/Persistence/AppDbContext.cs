@@ -109,6 +109,7 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
         builder.Entity<AppUser>(user =>
         {
             user.Property(u => u.DisplayName).HasMaxLength(FieldLengths.Name);
+            user.Property(u => u.TimeZone).HasMaxLength(64);
             user.HasIndex(u => u.TeamId);
         });
     }

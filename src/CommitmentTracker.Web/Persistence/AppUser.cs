@@ -16,4 +16,7 @@ public sealed class AppUser : IdentityUser
 
     /// <summary>A deactivated user cannot sign in; their records stay.</summary>
     public bool IsActive { get; set; } = true;
+
+    /// <summary>The IANA time zone the user reads and enters times in (e.g. Europe/Berlin); null until known (UTC is shown).</summary>
+    public string? TimeZone { get; set; }
 }

@@ -41,7 +41,7 @@ public static class ConcurrencyExtensions
                 var name = await db.Users.Where(u => u.Id == by).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken) ?? "someone";
                 var changes = latest.Where(a => a.ChangedAt == latest[0].ChangedAt)
                     .Select(a => $"{AuditEntry.FieldLabel(a.Field!)} {a.OldValue ?? "(empty)"} → {a.NewValue ?? "(empty)"}");
-                details.Add($"{name} changed it at {latest[0].ChangedAt.ToString("d MMM HH:mm", CultureInfo.InvariantCulture)}: {string.Join("; ", changes)}.");
+                details.Add($"{name} changed it at {Components.Shared.TimeFormat.DateTime(latest[0].ChangedAt, TimeZoneInfo.Utc)}: {string.Join("; ", changes)}.");
             }
             var message = $"This {what} was changed by someone else since you opened it, so your change was not saved. "
                 + (details.Count > 0 ? string.Join(" ", details) + " " : "")

@@ -1,5 +1,8 @@
 using CommitmentTracker.Web.Persistence.Seeding;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql;
 
 namespace CommitmentTracker.Web.Persistence;
 
@@ -22,6 +25,7 @@ internal sealed class DatabaseMigrator(IServiceProvider services, IConfiguration
             // A migration that backfills or indexes a large table runs for minutes, far past the default 30 s.
             db.Database.SetCommandTimeout(TimeSpan.FromHours(1));
             var strategy = db.Database.CreateExecutionStrategy();
+            await strategy.ExecuteAsync(async ct => await PrepareEmptyDatabaseAsync(db, ct), cancellationToken);
             await strategy.ExecuteAsync(async ct => await db.Database.MigrateAsync(ct), cancellationToken);
         }
         logger.LogInformation("Database schema is up to date");
@@ -39,6 +43,49 @@ internal sealed class DatabaseMigrator(IServiceProvider services, IConfiguration
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Creates the database when it is not there yet (a first start against an empty server), and EF's migration history
+    /// table when the database is empty. Done here, quietly, because EF's own first steps inside MigrateAsync log the refused
+    /// connection to a missing database and the failed read of the missing history table as errors, which on a normal first
+    /// start would alarm an operator for nothing. A real failure (no server, no right to create) still fails loudly.
+    /// </summary>
+    private async Task PrepareEmptyDatabaseAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        var target = new NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false };
+        if (!await ExistsAsync(target, cancellationToken))
+        {
+            logger.LogInformation("Database {Database} does not exist yet: creating it", target.Database);
+            var maintenance = new NpgsqlConnectionStringBuilder(target.ConnectionString) { Database = "postgres" };
+            await using var admin = new NpgsqlConnection(maintenance.ConnectionString);
+            await admin.OpenAsync(cancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", admin);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var connection = new NpgsqlConnection(target.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var probe = new NpgsqlCommand("SELECT to_regclass('\"__EFMigrationsHistory\"') IS NOT NULL", connection);
+        if (await probe.ExecuteScalarAsync(cancellationToken) is true)
+            return;
+        logger.LogInformation("Database {Database} is empty: creating its tables", target.Database);
+        await using var history = new NpgsqlCommand(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), connection);
+        await history.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnectionStringBuilder target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(target.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            return false;
+        }
+    }
 
     private static AppDbContext OwnerContext(string ownerConnectionString)
     {

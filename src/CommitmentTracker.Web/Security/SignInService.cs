@@ -30,7 +30,8 @@ public sealed partial class SignInService(
     /// <summary>How long failures of an unknown address are remembered when no more come.</summary>
     public static readonly TimeSpan UnknownAddressMemory = TimeSpan.FromDays(1);
 
-    public async Task<SignInOutcome> SignInAsync(string email, string password, bool rememberMe)
+    /// <summary>Signs in; <paramref name="whenSignedIn"/> runs with the user's id after a successful sign-in.</summary>
+    public async Task<SignInOutcome> SignInAsync(string email, string password, bool rememberMe, Func<string, Task>? whenSignedIn = null)
     {
         ArgumentNullException.ThrowIfNull(email);
         ArgumentNullException.ThrowIfNull(password);
@@ -44,6 +45,8 @@ public sealed partial class SignInService(
         if (result.Succeeded)
         {
             LogSignedIn(logger, user.Id);
+            if (whenSignedIn is not null)
+                await whenSignedIn(user.Id);
             return SignInOutcome.SignedIn;
         }
 

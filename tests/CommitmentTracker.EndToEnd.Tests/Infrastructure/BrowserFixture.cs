@@ -57,14 +57,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A page in a fresh browser context, so no test sees another test's sign-in cookie.</summary>
-    public async Task<IPage> NewPageAsync(AppHost app)
+    /// <summary>A page in a fresh browser context, so no test sees another test's sign-in cookie; optionally in a given time zone.</summary>
+    public async Task<IPage> NewPageAsync(AppHost app, string? timezoneId = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = app.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
             Locale = "en-GB",
+            TimezoneId = timezoneId,
         });
         // Waits return as soon as their condition holds; the limits are for a machine whose two cores are busy with other
         // work (pages render in the circuit, not prerendered): 15 s was seen to run out there.

@@ -73,7 +73,7 @@ public sealed class ChecklistTemplateService(IDbContextFactory<AppDbContext> dbF
     {
         var by = await db.Users.Where(u => u.Id == active.CreatedBy).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken) ?? "someone";
         return new ConcurrencyConflictException(
-            $"{by} saved the checklist as version {active.Version} at {active.CreatedAt.ToString("d MMM HH:mm", CultureInfo.InvariantCulture)} since you opened it, "
+            $"{by} saved the checklist as version {active.Version} at {Components.Shared.TimeFormat.DateTime(active.CreatedAt, TimeZoneInfo.Utc)} since you opened it, "
             + "so your changes were not saved. Reload to see the latest version, then apply your changes again.");
     }
 }

@@ -18,12 +18,15 @@ public sealed class NewUserInput
     public string Password { get; set; } = "";
 }
 
-/// <summary>The form changing a user's role, team and department.</summary>
+/// <summary>The form changing a user's role, team and department, and their time zone.</summary>
 public sealed class UserAssignmentInput
 {
     public string Role { get; set; } = AppRoles.Rep;
     public Guid? TeamId { get; set; }
     public Department? Department { get; set; }
+
+    /// <summary>The user's IANA time zone; empty leaves it unknown (their browser's is taken at their next sign-in).</summary>
+    public string? TimeZone { get; set; }
 }
 
 /// <summary>The form an admin uses to set a new password for a user.</summary>
@@ -88,7 +91,12 @@ public sealed class NewUserValidator : ModelValidator<NewUserInput>
 /// <summary>Validates a change of role, team and department.</summary>
 public sealed class UserAssignmentValidator : ModelValidator<UserAssignmentInput>
 {
-    public UserAssignmentValidator() => this.Assignment(x => x.Role, x => x.TeamId, x => x.Department);
+    public UserAssignmentValidator()
+    {
+        this.Assignment(x => x.Role, x => x.TeamId, x => x.Department);
+        RuleFor(x => x.TimeZone).Must(Components.Shared.TimeZoneIds.IsValid).When(x => !string.IsNullOrWhiteSpace(x.TimeZone))
+            .WithMessage(Components.Shared.TimeZoneIds.Unknown);
+    }
 }
 
 /// <summary>Validates a password set by an admin.</summary>

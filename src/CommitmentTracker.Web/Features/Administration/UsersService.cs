@@ -11,7 +11,7 @@ namespace CommitmentTracker.Web.Features.Administration;
 /// <summary>One user in the administration list.</summary>
 public sealed record UserRow(
     string Id, string DisplayName, string Email, string? Role, Guid? TeamId, string? TeamName, Domain.Department? Department,
-    bool IsActive, bool IsLockedOut, string? ConcurrencyStamp);
+    bool IsActive, bool IsLockedOut, string? ConcurrencyStamp, string? TimeZone = null);
 
 /// <summary>One team with its manager and size.</summary>
 public sealed record TeamRow(Guid Id, string Name, string? ManagerId, string? ManagerName, int Members, uint Version);
@@ -44,7 +44,7 @@ public sealed class UsersService(
                           u.Id, u.DisplayName, u.Email ?? "",
                           db.UserRoles.Where(ur => ur.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name).FirstOrDefault(),
                           u.TeamId, t == null ? null : t.Name, u.Department, u.IsActive, u.LockoutEnd != null && u.LockoutEnd > now,
-                          u.ConcurrencyStamp))
+                          u.ConcurrencyStamp, u.TimeZone))
             .ToListAsync(cancellationToken);
     }
 
@@ -106,6 +106,7 @@ public sealed class UsersService(
 
             user.TeamId = input.TeamId;
             user.Department = input.Department;
+            user.TimeZone = Components.Shared.TimeZoneIds.Normalize(input.TimeZone);
             // A manager who leaves the role or the team no longer leads it.
             var led = await db.Teams.Where(t => t.ManagerId == user.Id).ToListAsync(cancellationToken);
             foreach (var team in led.Where(t => input.Role != AppRoles.Manager || t.Id != input.TeamId))

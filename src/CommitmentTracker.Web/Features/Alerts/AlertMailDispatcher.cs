@@ -13,7 +13,7 @@ namespace CommitmentTracker.Web.Features.Alerts;
 /// </summary>
 public sealed class AlertMailDispatcher(
     IDbContextFactory<AppDbContext> dbFactory, MailSender mail, ChangeFeed changes, TimeProvider clock,
-    IOptions<EmailOptions> options, ILogger<AlertMailDispatcher> logger) : BackgroundService
+    IOptions<EmailOptions> options, PublicAddress links, ILogger<AlertMailDispatcher> logger) : BackgroundService
 {
     /// <summary>After this many failed tries an alert is no longer mailed; its error stays for the record.</summary>
     public const int MaxAttempts = 5;
@@ -106,7 +106,7 @@ public sealed class AlertMailDispatcher(
 
         var recipientIds = claimed.Select(a => a.RecipientId).Distinct().ToList();
         var recipients = await db.Users.AsNoTracking().Where(u => recipientIds.Contains(u.Id) && u.IsActive && u.Email != null)
-            .ToDictionaryAsync(u => u.Id, u => new MailRecipient(u.DisplayName, u.Email!), cancellationToken);
+            .ToDictionaryAsync(u => u.Id, u => new MailRecipient(u.DisplayName, u.Email!, u.TimeZone), cancellationToken);
         var dealIds = claimed.Select(a => a.DealId).Distinct().ToList();
         var deals = await db.Deals.AsNoTracking().Where(d => dealIds.Contains(d.Id))
             .Select(d => new { d.Id, d.Title, Account = db.Accounts.Where(a => a.Id == d.AccountId).Select(a => a.Name).FirstOrDefault() })
@@ -144,7 +144,7 @@ public sealed class AlertMailDispatcher(
                 try
                 {
                     var deal = deals.GetValueOrDefault(alert.DealId);
-                    await session.SendAsync(AlertMails.Alert(options.Value, mail.From, recipient, alert, deal?.Title ?? "a deal", deal?.Account,
+                    await session.SendAsync(AlertMails.Alert(links, mail.From, recipient, alert, deal?.Title ?? "a deal", deal?.Account,
                         plans.TryGetValue(alert.CommitmentId, out var planId) ? planId : null), cancellationToken);
                 }
                 catch (Exception ex) when (MailSender.IsDeliveryFailure(ex))

@@ -12,7 +12,7 @@ namespace CommitmentTracker.Web.Features.Alerts;
 /// </summary>
 public sealed class DailyDigestSender(
     IDbContextFactory<AppDbContext> dbFactory, DigestService digests, MailSender mail, TimeProvider clock,
-    IOptions<EmailOptions> options, ILogger<DailyDigestSender> logger) : BackgroundService
+    IOptions<EmailOptions> options, PublicAddress links, ILogger<DailyDigestSender> logger) : BackgroundService
 {
     private const long AdvisoryLockKey = 0x4354446967657374; // "CTDigest"
 
@@ -74,7 +74,7 @@ public sealed class DailyDigestSender(
                 if (digest.Promises.Count > 0 && !string.IsNullOrWhiteSpace(digest.Email))
                 {
                     session ??= await mail.OpenAsync(cancellationToken);
-                    await session.SendAsync(AlertMails.Digest(options.Value, mail.From, digest), cancellationToken);
+                    await session.SendAsync(AlertMails.Digest(links, mail.From, digest), cancellationToken);
                     sent++;
                 }
                 db.DailyDigests.Add(new DailyDigest { ManagerId = managerId, Date = today, SentAt = now.ToUniversalTime(), Promises = digest.Promises.Count });

@@ -28,9 +28,6 @@ public sealed class EmailOptions
     /// <summary>Where mails are written when no <see cref="Host"/> is set; relative to the working folder.</summary>
     public string PickupDirectory { get; set; } = ".data/mail";
 
-    /// <summary>The app's address as users reach it, for the links in mails.</summary>
-    public string AppUrl { get; set; } = "http://localhost:5000";
-
     /// <summary>The hour (UTC) from which each manager's daily digest goes out.</summary>
     public int DigestHourUtc { get; set; } = 7;
 
@@ -38,10 +35,4 @@ public sealed class EmailOptions
     public int PollSeconds { get; set; } = 5;
 
     public int TimeoutSeconds { get; set; } = 30;
-
-    /// <summary>A link into the app, e.g. <c>DealLink(id)</c> for a deal's page.</summary>
-    public string DealLink(Guid dealId) => $"{AppUrl.TrimEnd('/')}/deals/{dealId}";
-
-    /// <summary>A link to a recovery plan's guided page.</summary>
-    public string RecoveryPlanLink(Guid planId) => $"{AppUrl.TrimEnd('/')}/recovery/{planId}";
 }

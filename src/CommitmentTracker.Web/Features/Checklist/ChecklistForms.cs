@@ -1,4 +1,5 @@
 using CommitmentTracker.Domain;
+using CommitmentTracker.Web.Components.Shared;
 using FluentValidation;
 
 namespace CommitmentTracker.Web.Features.Checklist;
@@ -23,14 +24,18 @@ public sealed class ChecklistAcknowledgementInput
 
     public CommunicationChannel Channel { get; set; } = CommunicationChannel.Meeting;
 
-    /// <summary>The day (UTC) the customer acknowledged it.</summary>
+    /// <summary>The day the customer acknowledged it, in <see cref="TimeZone"/>.</summary>
     public DateTime? On { get; set; }
 
-    /// <summary>The time of day (UTC).</summary>
+    /// <summary>The time of day, on the clock of <see cref="TimeZone"/>.</summary>
     public TimeSpan? At { get; set; }
 
     /// <summary>The moment of the acknowledgement, or null while the date or time is missing.</summary>
-    public DateTimeOffset? Moment => On is { } day && At is { } time && TextRules.IsTimeOfDay(time) ? new DateTimeOffset(day.Date + time, TimeSpan.Zero) : null;
+    public DateTimeOffset? Moment => On is { } day && At is { } time && TextRules.IsTimeOfDay(time)
+        ? TimeFormat.FromLocal(day.Date + time, TimeZoneIds.TryFind(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc) : null;
+
+    /// <summary>The IANA zone the day and time were entered in (the user's); empty means UTC. Converted to UTC on the server.</summary>
+    public string? TimeZone { get; set; }
 }
 
 /// <summary>Validates an answer to a checklist item.</summary>
@@ -63,5 +68,6 @@ public sealed class ChecklistAcknowledgementValidator : ModelValidator<Checklist
             .Must((x, _) => x.Moment is not { } moment || moment <= clock.GetUtcNow().AddMinutes(5))
             .WithMessage("An acknowledgement cannot be dated in the future.");
         RuleFor(x => x.At).NotNull().WithMessage("Enter the time.");
+        RuleFor(x => x.TimeZone).Must(TimeZoneIds.IsValid).When(x => !string.IsNullOrEmpty(x.TimeZone)).WithMessage(TimeZoneIds.Unknown);
     }
 }

@@ -48,7 +48,7 @@ public sealed class ChecklistService(
         {
             var by = await db.Users.Where(u => u.Id == item.AnsweredBy).Select(u => u.DisplayName).FirstOrDefaultAsync(cancellationToken) ?? "Someone";
             throw new ConcurrencyConflictException(item.IsAnswered
-                ? $"{by} answered \"{item.Title}\" at {item.AnsweredAt!.Value.ToString("d MMM HH:mm", CultureInfo.InvariantCulture)} since you opened it: \"{item.Answer}\". Your answer was not saved. Reload to see it, then answer again."
+                ? $"{by} answered \"{item.Title}\" at {Components.Shared.TimeFormat.DateTime(item.AnsweredAt!.Value, TimeZoneInfo.Utc)} since you opened it: \"{item.Answer}\". Your answer was not saved. Reload to see it, then answer again."
                 : $"The answer to \"{item.Title}\" was cleared since you opened it. Your answer was not saved. Reload, then answer again.");
         }
         var review = deal.AnswerChecklistItem(itemId, input.Answer, actor.UserId, now);

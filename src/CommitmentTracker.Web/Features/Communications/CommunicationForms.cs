@@ -1,5 +1,6 @@
 using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Communications;
+using CommitmentTracker.Web.Components.Shared;
 using FluentValidation;
 
 namespace CommitmentTracker.Web.Features.Communications;
@@ -18,14 +19,18 @@ public sealed class LogCommunicationInput
 
     public string Summary { get; set; } = "";
 
-    /// <summary>The day (UTC) it happened.</summary>
+    /// <summary>The day it happened, in <see cref="TimeZone"/>.</summary>
     public DateTime? OccurredOn { get; set; }
 
-    /// <summary>The time of day (UTC).</summary>
+    /// <summary>The time of day, on the clock of <see cref="TimeZone"/>.</summary>
     public TimeSpan? OccurredAt { get; set; }
 
     /// <summary>When it happened, or null while the day or time is missing.</summary>
-    public DateTimeOffset? Moment => OccurredOn is { } day && OccurredAt is { } time && TextRules.IsTimeOfDay(time) ? new DateTimeOffset(day.Date + time, TimeSpan.Zero) : null;
+    public DateTimeOffset? Moment => OccurredOn is { } day && OccurredAt is { } time && TextRules.IsTimeOfDay(time)
+        ? TimeFormat.FromLocal(day.Date + time, TimeZoneIds.TryFind(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc) : null;
+
+    /// <summary>The IANA zone the day and time were entered in (the user's); empty means UTC. Converted to UTC on the server.</summary>
+    public string? TimeZone { get; set; }
 }
 
 /// <summary>A correction of an entry: what should have been recorded. The entry itself stays as it was.</summary>
@@ -66,6 +71,7 @@ public sealed class LogCommunicationValidator : ModelValidator<LogCommunicationI
             .Must((x, _) => x.Moment is not { } moment || moment <= clock.GetUtcNow().AddMinutes(5))
             .WithMessage("A communication cannot be logged in the future.");
         RuleFor(x => x.OccurredAt).NotNull().WithMessage("Enter the time it happened.");
+        RuleFor(x => x.TimeZone).Must(TimeZoneIds.IsValid).When(x => !string.IsNullOrEmpty(x.TimeZone)).WithMessage(TimeZoneIds.Unknown);
     }
 }
 

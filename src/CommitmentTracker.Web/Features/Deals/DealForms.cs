@@ -1,6 +1,7 @@
 using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Accounts;
 using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Web.Components.Shared;
 using FluentValidation;
 
 namespace CommitmentTracker.Web.Features.Deals;
@@ -66,7 +67,7 @@ internal static class DealRules
     /// <summary>A date that must be given and cannot lie after today (the close or payment happened already).</summary>
     public static void NotInTheFuture<T>(this AbstractValidator<T> v, System.Linq.Expressions.Expression<Func<T, DateTime?>> date, TimeProvider clock, string missing, string future) =>
         v.RuleFor(date).NotNull().WithMessage(missing)
-            .Must(d => d is null || DateOnly.FromDateTime(d.Value) <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+            .Must(d => d is null || DateOnly.FromDateTime(d.Value) <= TimeFormat.LatestToday(clock.GetUtcNow()))
             .WithMessage(future);
 
     public static void Money<T>(this AbstractValidator<T> v, System.Linq.Expressions.Expression<Func<T, decimal?>> value, System.Linq.Expressions.Expression<Func<T, string>> currency)
@@ -123,7 +124,7 @@ public sealed class StageMoveValidator : ModelValidator<StageMoveInput>
             .WithMessage("Enter the purchase-order reference: a promise of an order is not an order.")
             .MaximumLength(FieldLengths.Reference);
         RuleFor(x => x.PaymentDate).NotNull().When(x => x.Target == DealStage.Paid).WithMessage("Enter the date the payment cleared.")
-            .Must(d => d is null || DateOnly.FromDateTime(d.Value) <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+            .Must(d => d is null || DateOnly.FromDateTime(d.Value) <= TimeFormat.LatestToday(clock.GetUtcNow()))
             .WithMessage("The payment date cannot be in the future.");
         RuleFor(x => x.PaymentReference).NotEmpty().When(x => x.Target == DealStage.Paid).WithMessage("Enter the payment reference.")
             .MaximumLength(FieldLengths.Reference);

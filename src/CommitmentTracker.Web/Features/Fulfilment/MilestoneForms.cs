@@ -1,5 +1,6 @@
 using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Web.Components.Shared;
 using FluentValidation;
 
 namespace CommitmentTracker.Web.Features.Fulfilment;
@@ -53,7 +54,7 @@ public sealed class MilestoneUpdateValidator : ModelValidator<MilestoneUpdateInp
             .MaximumLength(FieldLengths.Text);
         RuleFor(x => x.Reason).NotEmpty().When(x => x.Status is MilestoneStatus.Skipped).WithMessage("Say why it is skipped.");
         RuleFor(x => x.CompletedOn).NotNull().When(x => x.Status == MilestoneStatus.Done).WithMessage("Enter the date it was completed.")
-            .Must(d => d is null || DateOnly.FromDateTime(d.Value) <= DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime))
+            .Must(d => d is null || DateOnly.FromDateTime(d.Value) <= TimeFormat.LatestToday(clock.GetUtcNow()))
             .WithMessage("A completion date cannot be in the future.");
         RuleFor(x => x.ConfirmedBy).NotEmpty().When(x => x.Status == MilestoneStatus.Done && x.IsCustomerAcceptance)
             .WithMessage("Record who at the customer confirmed the outcome.").MaximumLength(FieldLengths.Name);

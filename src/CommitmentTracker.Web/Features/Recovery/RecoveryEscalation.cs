@@ -1,3 +1,4 @@
+using CommitmentTracker.Web.Components.Shared;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Recovery;
@@ -52,8 +53,11 @@ public static class RecoveryEscalation
                 if (to.Count == 0)
                     continue;
                 plan.MarkEscalated(step.Kind, to[0], now);
-                AlertWriter.Add(db, promise, to, $"Overdue recovery step \"{RecoveryPlan.Label(step.Kind)}\": {promise.Name}",
-                    $"The step was due {step.DueAt:d MMM HH:mm} UTC and is not done. It is escalated to you as the next manager up.", now);
+                // The due time in each recipient's own zone.
+                var zones = await db.Users.AsNoTracking().Where(u => to.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.TimeZone, cancellationToken);
+                foreach (var recipient in to)
+                    AlertWriter.Add(db, promise, [recipient], $"Overdue recovery step \"{RecoveryPlan.Label(step.Kind)}\": {promise.Name}",
+                        $"The step was due {TimeFormat.DateTime(step.DueAt, TimeZoneIds.TryFind(zones.GetValueOrDefault(recipient), out var zone) ? zone : TimeZoneInfo.Utc)} and is not done. It is escalated to you as the next manager up.", now);
                 escalated++;
             }
             try

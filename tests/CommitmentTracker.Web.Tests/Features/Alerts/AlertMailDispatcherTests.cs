@@ -1,3 +1,7 @@
+using CommitmentTracker.Web.Features;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Features.Alerts;
 using CommitmentTracker.Web.Tests.Features.Recovery;
@@ -35,6 +39,40 @@ public sealed class AlertMailDispatcherTests(TestDatabase database) : IClassFixt
         Assert.Contains("Why: Install forecast 12 Mar is 5 days past the promised 7 Mar", mail.Body, StringComparison.Ordinal);
         Assert.Contains($"Deal: {scene.Deal.Title}", mail.Body, StringComparison.Ordinal);
         Assert.Contains($"Open the deal: {TestAlerts.AppUrl}/deals/{scene.Deal.Id}", mail.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Mail_links_use_the_configured_public_address()
+    {
+        await using var sink = SmtpSink.Start();
+        var scene = await database.CreateSceneAsync();
+        await database.InsertAlertAsync(scene, scene.Manager);
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["App:PublicAddress"] = "https://promises.example.org/" }).Build();
+        using var services = new ServiceCollection().AddLogging().AddPublicAddress(configuration).BuildServiceProvider();
+
+        await database.Dispatcher(TestAlerts.Smtp(sink.Port), new FakeTimeProvider(Now.AddSeconds(2)), services.GetRequiredService<PublicAddress>())
+            .DispatchOnceAsync(Cancel);
+
+        var mail = Assert.Single(sink.To(await database.EmailOfAsync(scene.Manager)));
+        Assert.Contains($"Open the deal: https://promises.example.org/deals/{scene.Deal.Id}", mail.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("localhost", mail.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_detection_time_in_the_mail_is_in_the_recipients_time_zone()
+    {
+        await using var sink = SmtpSink.Start();
+        var scene = await database.CreateSceneAsync();
+        await database.InsertAlertAsync(scene, scene.Manager);
+        await database.QueryAsync(db => db.Users.Where(u => u.Id == scene.Manager.UserId)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.TimeZone, "America/New_York"), Cancel));
+
+        await database.Dispatcher(TestAlerts.Smtp(sink.Port), new FakeTimeProvider(Now.AddSeconds(2))).DispatchOnceAsync(Cancel);
+
+        // Detected 2 Mar 2026 10:00 UTC: 05:00 in New York, before its summer time.
+        var mail = Assert.Single(sink.To(await database.EmailOfAsync(scene.Manager)));
+        Assert.Contains("Detected: 2 Mar 2026 05:00 UTC-5", mail.Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -162,7 +200,7 @@ public sealed class AlertMailDispatcherTests(TestDatabase database) : IClassFixt
         {
             var scene = await database.CreateSceneAsync();
             var alert = await database.InsertAlertAsync(scene, scene.Rep);
-            var options = new EmailOptions { PickupDirectory = folder, AppUrl = TestAlerts.AppUrl };
+            var options = new EmailOptions { PickupDirectory = folder };
 
             await database.Dispatcher(options, new FakeTimeProvider(Now)).DispatchOnceAsync(Cancel);
 

@@ -85,7 +85,7 @@ public sealed class DailyDigestTests(TestDatabase database) : IClassFixture<Test
     {
         var options = TestAlerts.Smtp(sink.Port);
         return new DailyDigestSender(
-            database, new DigestService(database), TestAlerts.Mail(options), clock, Options.Create(options), NullLogger<DailyDigestSender>.Instance);
+            database, new DigestService(database), TestAlerts.Mail(options), clock, Options.Create(options), TestAlerts.Links, NullLogger<DailyDigestSender>.Instance);
     }
 
     private sealed record Trouble(Actor Manager, Actor Rep, Guid InstallDealId, Guid ShipDealId);

@@ -28,6 +28,7 @@ public sealed class NotificationBellTests : IClassFixture<TestDatabase>, IAsyncD
         _database = database;
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddMudServices();
+        _ctx.Services.AddScoped<CommitmentTracker.Web.Components.Shared.UserTime>();
         _ctx.Services.AddLogging();
         _ctx.Services.AddSingleton<IDbContextFactory<AppDbContext>>(database);
         _ctx.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now.AddMinutes(5)));

@@ -2,6 +2,7 @@ using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Domain.Teams;
+using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Features.Risk;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Features.Alerts;
@@ -73,14 +74,16 @@ public static class TestAlerts
         Port = port,
         SecureSocketOptions = SecureSocketOptions.None,
         From = "CommitmentTracker <alerts@ct.example.test>",
-        AppUrl = AppUrl,
         TimeoutSeconds = 10,
     };
 
     public static MailSender Mail(EmailOptions options) => new(Options.Create(options), NullLogger<MailSender>.Instance);
 
-    public static AlertMailDispatcher Dispatcher(this TestDatabase database, EmailOptions options, TimeProvider clock) =>
-        new(database, Mail(options), new ChangeFeed(), clock, Options.Create(options), NullLogger<AlertMailDispatcher>.Instance);
+    /// <summary>The links of the mails: the configured public address of a test.</summary>
+    public static PublicAddress Links { get; } = PublicAddress.Fixed(AppUrl);
+
+    public static AlertMailDispatcher Dispatcher(this TestDatabase database, EmailOptions options, TimeProvider clock, PublicAddress? links = null) =>
+        new(database, Mail(options), new ChangeFeed(), clock, Options.Create(options), links ?? Links, NullLogger<AlertMailDispatcher>.Instance);
 
     /// <summary>The mails the sink received for this address.</summary>
     public static List<ReceivedMail> To(this SmtpSink sink, string email) =>

@@ -24,6 +24,7 @@ public sealed class LogCommunicationDialogTests : IAsyncDisposable
     {
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddMudServices();
+        _ctx.Services.AddScoped<CommitmentTracker.Web.Components.Shared.UserTime>();
         var clock = new FakeTimeProvider(Now);
         _ctx.Services.AddSingleton<TimeProvider>(clock);
         _ctx.Services.AddSingleton(new LogCommunicationValidator(clock));

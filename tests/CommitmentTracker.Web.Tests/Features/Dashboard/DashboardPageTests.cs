@@ -42,6 +42,7 @@ public sealed class DashboardPageTests : IClassFixture<TestDatabase>, IAsyncDisp
         _database = database;
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddMudServices();
+        _ctx.Services.AddScoped<CommitmentTracker.Web.Components.Shared.UserTime>();
         _ctx.Services.AddLogging();
         _ctx.Services.AddSingleton<IDbContextFactory<AppDbContext>>(database);
         _ctx.Services.AddSingleton<TimeProvider>(_clock);

@@ -28,6 +28,7 @@ public sealed class NewDealPageTests : IClassFixture<TestDatabase>, IAsyncDispos
         _database = database;
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddMudServices();
+        _ctx.Services.AddScoped<CommitmentTracker.Web.Components.Shared.UserTime>();
         _ctx.Services.AddSingleton<IDbContextFactory<AppDbContext>>(database);
         _ctx.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
         _ctx.Services.AddSingleton<NewDealValidator>();

@@ -26,6 +26,7 @@ public sealed class UpdateMilestoneDialogTests : IAsyncDisposable
     {
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddMudServices();
+        _ctx.Services.AddScoped<CommitmentTracker.Web.Components.Shared.UserTime>();
         _ctx.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
         _ctx.Services.AddDbContextFactory<AppDbContext>(o => o.UseNpgsql("Host=never-opened"));
         _ctx.Services.AddOptions<FulfilmentOptions>();
@@ -60,8 +61,9 @@ public sealed class UpdateMilestoneDialogTests : IAsyncDisposable
     [Fact]
     public async Task A_done_milestone_completed_in_the_future_shows_the_message_next_to_the_completion_date()
     {
-        var tomorrow = Today.AddDays(1).ToDateTime(TimeOnly.MinValue);
-        var form = await OpenAsync(new MilestoneUpdateInput { Status = MilestoneStatus.Done, CompletedOn = tomorrow });
+        // The day after tomorrow (UTC) has not begun anywhere on earth; tomorrow may already have, east of UTC.
+        var future = Today.AddDays(2).ToDateTime(TimeOnly.MinValue);
+        var form = await OpenAsync(new MilestoneUpdateInput { Status = MilestoneStatus.Done, CompletedOn = future });
 
         form.Find("[data-testid=milestone-save]").Click();
 

@@ -54,6 +54,7 @@ public sealed class UpdateRefusedTests(TestDatabase database) : IClassFixture<Te
     {
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddMudServices();
+        _ctx.Services.AddScoped<CommitmentTracker.Web.Components.Shared.UserTime>();
         _ctx.Services.AddLogging();
         _ctx.Services.AddSingleton<IDbContextFactory<AppDbContext>>(database);
         var clock = new FakeTimeProvider(Now);

@@ -33,6 +33,7 @@ public sealed class RecoveryFormsTests : IAsyncDisposable
     {
         _ctx.JSInterop.Mode = JSRuntimeMode.Loose;
         _ctx.Services.AddMudServices();
+        _ctx.Services.AddScoped<CommitmentTracker.Web.Components.Shared.UserTime>();
         _ctx.Services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now));
         _ctx.Services.AddDbContextFactory<AppDbContext>(o => o.UseNpgsql("Host=never-opened"));
         foreach (var validator in new object[]
