@@ -67,7 +67,7 @@ public sealed class AccessibilityTests(AppHost app, BrowserFixture browser)
             await page.GetByTestId(button).ClickAsync();
             await Expect(page.OpenDialog()).ToBeVisibleAsync();
             problems.AddRange(await page.SeriousViolationsAsync($"dialog '{name}'"));
-            await page.Keyboard.PressAsync("Escape");
+            await page.OpenDialog().GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "Cancel", Exact = true }).ClickAsync();
             await Expect(page.OpenDialog()).ToHaveCountAsync(0);
         }
 
