@@ -50,9 +50,9 @@ public sealed class KeyboardOnlyTests(AppHost app, BrowserFixture browser)
         await TabToAsync(page, "[data-testid='log-communication']");
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.OpenDialog()).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("log-people").Locator("input")).ToBeFocusedAsync();
+        await Expect(page.Locator("input[data-testid='log-people'], [data-testid='log-people'] input")).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync("Carlos Mendes");
-        await TabToAsync(page, "[data-testid='log-summary'] textarea");
+        await TabToAsync(page, "textarea[data-testid='log-summary'], [data-testid='log-summary'] textarea");
         const string summary = "Confirmed the delivery window by phone, typed without a mouse.";
         await page.Keyboard.TypeAsync(summary);
         await page.Keyboard.PressAsync("Control+Enter");

@@ -27,6 +27,8 @@ public sealed class PhoneLayoutTests(AppHost app, BrowserFixture browser)
 
         // The menu is folded away; its button opens it.
         var menu = page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Show or hide the navigation" });
+        // The drawer settles closed once MudBlazor has measured the screen: wait for that before tapping the button.
+        await Expect(page.Locator("#app-navigation.mud-drawer--closed")).ToHaveCountAsync(1);
         await Expect(page.Locator("#app-navigation")).Not.ToBeInViewportAsync();
         await menu.ClickAsync();
         await Expect(page.Locator("#app-navigation")).ToBeInViewportAsync();
