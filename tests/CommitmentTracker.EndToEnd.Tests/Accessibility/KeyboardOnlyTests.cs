@@ -46,11 +46,11 @@ public sealed class KeyboardOnlyTests(AppHost app, BrowserFixture browser)
         await page.WaitForContentAsync();
         await Expect(page.GetByTestId("deal-title")).ToHaveTextAsync(dealTitle);
 
-        // Log a communication: the dialog opens on the People field; the summary saves with Ctrl+Enter.
+        // Log a communication: Tab to the People field inside the dialog, then to the summary, which saves with Ctrl+Enter.
         await TabToAsync(page, "[data-testid='log-communication']");
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.OpenDialog()).ToBeVisibleAsync();
-        await Expect(page.Locator("input[data-testid='log-people'], [data-testid='log-people'] input")).ToBeFocusedAsync();
+        await TabToAsync(page, "input[data-testid='log-people'], [data-testid='log-people'] input");
         await page.Keyboard.TypeAsync("Carlos Mendes");
         await TabToAsync(page, "textarea[data-testid='log-summary'], [data-testid='log-summary'] textarea");
         const string summary = "Confirmed the delivery window by phone, typed without a mouse.";
