@@ -57,15 +57,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A page in a fresh browser context, so no test sees another test's sign-in cookie; optionally in a given time zone.</summary>
-    public async Task<IPage> NewPageAsync(AppHost app, string? timezoneId = null)
+    /// <summary>A page in a fresh browser context, so no test sees another test's sign-in cookie; optionally in a given time zone or viewport.</summary>
+    public async Task<IPage> NewPageAsync(AppHost app, string? timezoneId = null, ViewportSize? viewport = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
+            ViewportSize = viewport ?? new ViewportSize { Width = 1366, Height = 900 },
             Locale = "en-GB",
             TimezoneId = timezoneId,
+            // A phone-sized viewport is a touch screen too: MudBlazor picks its mobile behaviour from that.
+            HasTouch = viewport is { Width: < 600 },
+            IsMobile = viewport is { Width: < 600 },
         });
         // Waits return as soon as their condition holds; the limits are for a machine whose two cores are busy with other
         // work (pages render in the circuit, not prerendered): 15 s was seen to run out there.

@@ -21,9 +21,9 @@ public abstract class BrowserTest(AppHost app, BrowserFixture browser) : IAsyncL
     protected IReadOnlyCollection<string> BrowserErrors => _browserErrors;
 
     /// <summary>A page in its own browser context: no cookies from other tests.</summary>
-    protected async Task<IPage> OpenPageAsync(string? timezoneId = null)
+    protected async Task<IPage> OpenPageAsync(string? timezoneId = null, ViewportSize? viewport = null)
     {
-        var page = await browser.NewPageAsync(App, timezoneId);
+        var page = await browser.NewPageAsync(App, timezoneId, viewport);
         page.PageError += (_, error) =>
         {
             // A click that reaches the server after the element re-rendered finds no handler: Blazor reports it, and

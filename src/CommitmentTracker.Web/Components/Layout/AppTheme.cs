@@ -43,7 +43,7 @@ public static class AppTheme
                 Tertiary = "#0f7b6c",
                 Info = "#2f6fd0",
                 Success = "#2e7d32",
-                Warning = "#b26a00",
+                Warning = "#9a5b00", // 5.4:1 on white (AA); #b26a00 was 4.2:1
                 Error = "#c62828",
                 Background = "#f5f6f8",
                 Surface = "#ffffff",

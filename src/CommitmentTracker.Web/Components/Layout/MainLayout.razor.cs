@@ -17,6 +17,12 @@ public partial class MainLayout
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
 
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    // The current page's own address with the fragment: a bare "#main-content" resolves against <base href="/">.
+    private string SkipToContentHref => Navigation.ToBaseRelativePath(Navigation.Uri).Split('#')[0] + "#main-content";
+
     [CascadingParameter(Name = ThemePreference.CascadingValueName)]
     private bool? PrefersDarkTheme { get; set; }
 

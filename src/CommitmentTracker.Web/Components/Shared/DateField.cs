@@ -17,6 +17,7 @@ public class DateField : MudDatePicker
         Culture = CultureInfo.InvariantCulture;
         Converter = new DayConverter();
         Placeholder = "e.g. 4 Dec 2026";
+        AdornmentAriaLabel = "Open the calendar";
     }
 
     /// <summary>Between the field's text and its date: the app's format out, the app's format or ISO in.</summary>
