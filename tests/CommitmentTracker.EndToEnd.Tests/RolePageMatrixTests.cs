@@ -112,8 +112,8 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         var location = response.Headers.Location?.ToString() ?? "";
         if (template == CommitmentTracker.Web.Features.DeliveryRecords.SharedRecordService.Route)
         {
-            // The public page needs no sign-in; a token that is no link answers "not found" to everyone, never the login page.
-            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{role} GET {path}: {(int)response.StatusCode} {location}");
+            // The public page needs no sign-in; a token that is no link answers "gone" to everyone, never the login page.
+            Assert.True(response.StatusCode == HttpStatusCode.Gone, $"{role} GET {path}: {(int)response.StatusCode} {location}");
         }
         else if (allowed == Roles.Anyone || allowed.Contains(role))
         {

@@ -56,13 +56,13 @@ public sealed class SharedRecordTests(AppHost app, BrowserFixture browser)
     }
 
     [Fact]
-    public async Task An_unknown_link_answers_404_without_asking_to_sign_in()
+    public async Task An_unknown_link_answers_as_a_revoked_one_does_without_asking_to_sign_in()
     {
         using var visitor = App.CreateClient();
 
         using var response = await visitor.GetAsync(new Uri(SharedRecordService.PathFor(Domain.DeliveryRecords.ShareToken.New().Token), UriKind.Relative), Cancel);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
         Assert.Contains("This link is no longer valid", await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
     }
 
@@ -77,10 +77,10 @@ public sealed class SharedRecordTests(AppHost app, BrowserFixture browser)
 
         await page.GetByTestId("delivery-record-share").ClickAsync();
         await Expect(page.OpenDialog()).ToBeVisibleAsync();
-        await page.GetByTestId("share-note").Locator("input").FillAsync("Prospect at the trade fair");
+        await page.GetByTestId("share-note").FillAsync("Prospect at the trade fair");
         await page.GetByTestId("share-create").ClickAsync();
         await Expect(page.GetByTestId("share-created")).ToBeVisibleAsync();
-        var url = await page.GetByTestId("shared-link-url").Locator("input").InputValueAsync();
+        var url = await page.GetByTestId("shared-link-url").InputValueAsync();
         await page.GetByTestId("share-done").ClickAsync();
         await Expect(page.OpenDialog()).ToHaveCountAsync(0);
         Assert.StartsWith(App.BaseAddress.ToString(), url, StringComparison.Ordinal);
