@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Accounts;
 using CommitmentTracker.Domain.Commitments;
@@ -64,6 +65,52 @@ public sealed class SharedRecordTests(AppHost app, BrowserFixture browser)
 
         Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
         Assert.Contains("This link is no longer valid", await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_address_opening_links_in_a_loop_is_slowed_down_and_other_addresses_are_not()
+    {
+        // Its own client address (127.0.0.2 is loopback too), so the other tests' requests do not share its allowance.
+        using var loop = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        }) { BaseAddress = App.BaseAddress };
+        var path = new Uri(SharedRecordService.PathFor(Domain.DeliveryRecords.ShareToken.New().Token), UriKind.Relative);
+
+        // More than twice the allowance of 60 a minute: whatever minute boundary falls in the loop, one window overflows.
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 125 && limited is null; i++)
+        {
+            var response = await loop.GetAsync(path, Cancel);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                limited = response;
+            else
+                response.Dispose();
+        }
+        using var other = App.CreateClient();
+        using var elsewhere = await other.GetAsync(path, Cancel);
+
+        Assert.NotNull(limited);
+        Assert.Equal("60", string.Join(",", limited.Headers.GetValues("Retry-After")));
+        Assert.Equal("nosniff", string.Join(",", limited.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal(SharedRecordRateLimit.Message, await limited.Content.ReadAsStringAsync(Cancel));
+        Assert.Equal(HttpStatusCode.Gone, elsewhere.StatusCode);
+        limited.Dispose();
     }
 
     [Fact]
