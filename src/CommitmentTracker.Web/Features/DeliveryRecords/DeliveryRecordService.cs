@@ -132,7 +132,7 @@ public sealed class DeliveryRecordService(IDbContextFactory<AppDbContext> dbFact
         return new SharedLinkCreated(link.Id, token, link.ExpiresAt);
     }
 
-    /// <summary>The active links the user may see and revoke: their own; a manager also the team's; an admin every one.</summary>
+    /// <summary>The active links the user may see and revoke: a rep their own; a manager the team's; an admin every one.</summary>
     public async Task<IReadOnlyList<SharedLinkRow>> LinksAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         EnsureReader(actor);
@@ -307,8 +307,9 @@ public sealed class DeliveryRecordService(IDbContextFactory<AppDbContext> dbFact
         var links = tracked ? db.SharedRecordLinks : db.SharedRecordLinks.AsNoTracking();
         if (actor.IsAdmin)
             return links;
+        // A manager creates links only for their own team's records, so the team's links include their own (one index range).
         if (actor.IsManager && actor.TeamId is { } team)
-            return links.Where(l => l.TeamId == team || l.CreatedBy == actor.UserId);
+            return links.Where(l => l.TeamId == team);
         return links.Where(l => l.CreatedBy == actor.UserId);
     }
 
