@@ -30,7 +30,7 @@ public sealed class QuarterBarsTests : IDisposable
         Assert.Equal("false", empty.GetAttribute("data-has-data"));
         Assert.Empty(empty.QuerySelectorAll("[data-testid='quarter-bar-fill']"));
         Assert.NotNull(empty.QuerySelector("[data-testid='quarter-bar-empty']"));
-        Assert.Equal("Q2 2025: no data, no promise came due", empty.GetAttribute("aria-label"));
+        Assert.Equal("Q2 2025: no data, no promise came due", empty.QuerySelector("[data-testid='quarter-bar-text']")!.TextContent);
         Assert.Contains("no data", empty.TextContent, StringComparison.Ordinal);
     }
 
@@ -42,7 +42,7 @@ public sealed class QuarterBarsTests : IDisposable
         var broken = chart.Find("[data-quarter='Q3 2025']");
         var kept = chart.Find("[data-quarter='Q4 2025']");
         Assert.NotNull(broken.QuerySelector("[data-testid='quarter-bar-fill']"));
-        Assert.Equal("Q3 2025: 0% kept on time (0 of 2)", broken.GetAttribute("aria-label"));
+        Assert.Equal("Q3 2025: 0% kept on time (0 of 2)", broken.QuerySelector("[data-testid='quarter-bar-text']")!.TextContent);
         Assert.Contains("height:75%", kept.QuerySelector("[data-testid='quarter-bar-fill']")!.GetAttribute("style"), StringComparison.Ordinal);
     }
 
