@@ -80,6 +80,8 @@ try
     // Explicit, so they run after the security headers (left implicit, WebApplication puts them first in the pipeline).
     app.UseAuthentication();
     app.UseAuthorization();
+    // Endpoint policies only: the public shared-record page (Features/DeliveryRecords/SharedRecordRateLimit).
+    app.UseRateLimiter();
     app.UseAntiforgery();
 
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -30,6 +30,7 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         ["/approvals"] = [AppRoles.Manager],
         ["/dashboard"] = [AppRoles.Manager, AppRoles.Admin],
         ["/delivery-record"] = [AppRoles.Rep, AppRoles.Manager, AppRoles.Admin],
+        ["/shared/record/{Token}"] = Roles.Anyone,
         ["/recovery"] = Roles.All,
         ["/recovery/{PlanId:guid}"] = Roles.All,
         ["/fulfilment"] = [AppRoles.Service, AppRoles.Admin],
@@ -84,7 +85,7 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         {
             var authorize = page.GetCustomAttributes<AuthorizeAttribute>(inherit: true).ToList();
             var allowed = Allowed[template];
-            if (authorize.Count == 0)
+            if (authorize.Count == 0 || page.GetCustomAttributes<AllowAnonymousAttribute>(inherit: true).Any())
             {
                 Assert.True(allowed == Roles.Anyone, $"{template} needs no sign-in, but the matrix restricts it.");
                 continue;
@@ -103,13 +104,19 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         using var client = role.Length == 0 ? app.CreateClient() : await app.SignedInClientAsync(UserOf[role]);
         // Any id will do for the authorization of a page with a parameter; what a record shows is the services' matter.
         var path = template.Replace("{DealId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-            .Replace("{PlanId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+            .Replace("{PlanId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{Token}", CommitmentTracker.Domain.DeliveryRecords.ShareToken.New().Token, StringComparison.Ordinal);
 
         using var response = await client.GetAsync(new Uri(path.TrimStart('/'), UriKind.Relative), cancellationToken);
 
         var allowed = Allowed[template];
         var location = response.Headers.Location?.ToString() ?? "";
-        if (allowed == Roles.Anyone || allowed.Contains(role))
+        if (template == CommitmentTracker.Web.Features.DeliveryRecords.SharedRecordService.Route)
+        {
+            // The public page needs no sign-in; a token that is no link answers "gone" to everyone, never the login page.
+            Assert.True(response.StatusCode == HttpStatusCode.Gone, $"{role} GET {path}: {(int)response.StatusCode} {location}");
+        }
+        else if (allowed == Roles.Anyone || allowed.Contains(role))
         {
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{role} GET {path}: {(int)response.StatusCode} {location}");
         }

@@ -1,5 +1,6 @@
 using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Features.Risk;
+using CommitmentTracker.Web.Features.DeliveryRecords;
 using FluentValidation;
 
 namespace CommitmentTracker.Web.Features;
@@ -31,6 +32,8 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<Dashboard.DashboardService>();
         services.AddScoped<Dashboard.RecoveryInsightsService>();
         services.AddScoped<DeliveryRecords.DeliveryRecordService>();
+        services.AddScoped<DeliveryRecords.SharedRecordService>();
+        services.AddSharedRecordRateLimit(configuration);
         services.AddScoped<Recovery.RecoveryService>();
         services.AddScoped<Alerts.AlertsService>();
         services.AddSingleton<Alerts.DigestService>();

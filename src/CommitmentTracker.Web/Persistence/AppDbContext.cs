@@ -41,6 +41,7 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<DailyDigest> DailyDigests => Set<DailyDigest>();
     public DbSet<SignInFailure> SignInFailures => Set<SignInFailure>();
     public DbSet<CommitmentTracker.Domain.Recovery.RecoveryPlan> RecoveryPlans => Set<CommitmentTracker.Domain.Recovery.RecoveryPlan>();
+    public DbSet<CommitmentTracker.Domain.DeliveryRecords.SharedRecordLink> SharedRecordLinks => Set<CommitmentTracker.Domain.DeliveryRecords.SharedRecordLink>();
 
     /// <summary>The deals the save in progress touches, announced once it is stored.</summary>
     internal List<Guid> ChangedDeals { get; set; } = [];

@@ -55,7 +55,11 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
         ["DealsService.MoveAsync"] = Team,
         ["DealsService.OwnerOptionsAsync"] = Everyone,
         ["DealsService.UpdateDetailsAsync"] = Team,
+        ["DeliveryRecordService.CreateLinkAsync"] = "RepNorth ManagerNorth RepSouth ManagerSouth",
         ["DeliveryRecordService.GetAsync"] = "RepNorth ManagerNorth RepSouth ManagerSouth Admin",
+        ["DeliveryRecordService.GetRepAsync"] = "RepNorth ManagerNorth Admin",
+        ["DeliveryRecordService.LinksAsync"] = "RepNorth ManagerNorth RepSouth ManagerSouth Admin",
+        ["DeliveryRecordService.RevokeLinkAsync"] = "RepNorth ManagerNorth Admin",
         ["FulfilmentService.CountsAsync"] = Everyone,
         ["FulfilmentService.QueueAsync"] = Everyone,
         ["FulfilmentService.UpdateAsync"] = "",
@@ -261,6 +265,13 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
             _ids["id"] = await db.RiskLibrary.Select(r => r.Id).FirstAsync(cancel);
             _ids["milestone"] = new CommitmentTracker.Web.Features.Fulfilment.PlannedMilestone(milestone.Id, milestone.Position, milestone.Title, milestone.AssigneeId,
                 milestone.PlannedDate, milestone.Status, milestone.IsCustomerAcceptance, false, 0);
+            // North's rep's record, and a public link to North's record that North's rep created.
+            _ids["repId"] = repId;
+            var link = CommitmentTracker.Domain.DeliveryRecords.SharedRecordLink.Create(CommitmentTracker.Domain.DeliveryRecords.SharedRecordScope.Team,
+                _actors[Who.RepNorth].TeamId!.Value, null, CommitmentTracker.Domain.DeliveryRecords.ShareToken.New().Hash, 30, null, repId, DateTimeOffset.UtcNow);
+            db.SharedRecordLinks.Add(link);
+            await db.SaveChangesAsync(cancel);
+            _ids["linkId"] = link.Id;
             // A user of its own for the user administration calls, so no demo user is locked or deactivated.
             _ids["userId"] = (await database.CreateAsync(AppRoles.Rep, await db.Teams.SingleAsync(t => t.Id == _actors[Who.RepNorth].TeamId, cancel))).UserId;
         }

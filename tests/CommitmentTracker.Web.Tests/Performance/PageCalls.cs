@@ -2,6 +2,7 @@ using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Features.Alerts;
 using CommitmentTracker.Web.Features.Dashboard;
 using CommitmentTracker.Web.Features.Deals;
+using CommitmentTracker.Web.Features.DeliveryRecords;
 using CommitmentTracker.Web.Features.Fulfilment;
 using CommitmentTracker.Web.Features.Home;
 using CommitmentTracker.Web.Features.Promises;
@@ -38,6 +39,9 @@ public sealed class PageCalls
             ["Fulfilment queue (fulfilment)"] = (p, ct) => p.FulfilmentQueueAsync(p._actors.Fulfilment, ct),
             ["Alerts bell (rep)"] = (p, ct) => p.AlertsBellAsync(ct),
             ["Alerts panel (rep)"] = (p, ct) => p.AlertsPanelAsync(ct),
+            ["Delivery record (manager)"] = (p, ct) => p.DeliveryRecordAsync(ct),
+            ["Delivery record of a rep (rep)"] = (p, ct) => p.RepRecordAsync(ct),
+            ["Shared delivery record (public)"] = (p, ct) => p.SharedRecordAsync(ct),
         };
 
     /// <summary>What a MudTable asks for first: page one of 25, with the column sort it starts with (none by default).</summary>
@@ -53,6 +57,8 @@ public sealed class PageCalls
     private readonly HomeService _home;
     private readonly FulfilmentService _fulfilment;
     private readonly AlertsService _alerts;
+    private readonly DeliveryRecordService _records;
+    private readonly SharedRecordService _shared;
 
     /// <param name="repDealId">A deal of the rep's, for the deal page.</param>
     public PageCalls(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, DemoActors actors, Guid repDealId)
@@ -69,6 +75,8 @@ public sealed class PageCalls
         _home = new HomeService(dbFactory, clock);
         _fulfilment = new FulfilmentService(dbFactory, clock, new MilestoneUpdateValidator(clock), Options.Create(new FulfilmentOptions()));
         _alerts = new AlertsService(dbFactory, clock);
+        _records = new DeliveryRecordService(dbFactory, clock, new ShareRecordValidator());
+        _shared = new SharedRecordService(dbFactory, clock);
     }
 
     /// <summary>The dashboard and its recovery insights section (the manager's own team), and the rows behind a number.</summary>
@@ -119,5 +127,24 @@ public sealed class PageCalls
         var alerts = await _alerts.ListAsync(_actors.Rep, 20, cancellationToken);
         await _alerts.UnreadCountAsync(_actors.Rep, cancellationToken);
         return alerts.Count;
+    }
+
+    /// <summary>The team's record with each rep's, and the active shared links (the manager's view).</summary>
+    public async Task<int> DeliveryRecordAsync(CancellationToken cancellationToken)
+    {
+        var view = await _records.GetAsync(_actors.Manager, null, cancellationToken);
+        var links = await _records.LinksAsync(_actors.Manager, cancellationToken);
+        return view.ByQuarter.Count + view.ByRep.Count + links.Count;
+    }
+
+    public async Task<int> RepRecordAsync(CancellationToken cancellationToken) =>
+        (await _records.GetRepAsync(_actors.Rep, _actors.Rep.UserId, cancellationToken)).ByQuarter.Count;
+
+    /// <summary>A visitor opening a link to the team's record (the link is created first, as the rep).</summary>
+    public async Task<int> SharedRecordAsync(CancellationToken cancellationToken)
+    {
+        var link = await _records.CreateLinkAsync(_actors.Rep, new ShareRecordInput(), cancellationToken);
+        var shown = await _shared.GetAsync(link.Token, cancellationToken);
+        return shown.Record?.Figures.ByQuarter.Count ?? 0;
     }
 }

@@ -22,6 +22,7 @@ public static class QueryPlan
         "deals", "commitments", "milestones", "milestone_updates", "promised_date_changes", "deal_checklist_items",
         "touchpoints", "deal_stage_changes", "shared_risks", "communication_entries", "audit_entries", "alerts",
         "recovery_plans", "recovery_steps", "recovery_options", "accounts", "contacts", "technical_review", "daily_digests",
+        "shared_record_links",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>

@@ -1058,6 +1058,86 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.ToTable("touchpoints", (string)null);
                 });
 
+            modelBuilder.Entity("CommitmentTracker.Domain.DeliveryRecords.SharedRecordLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("RepId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("rep_id");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("scope");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("team_id");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_shared_record_links");
+
+                    b.HasIndex("RepId")
+                        .HasDatabaseName("ix_shared_record_links_rep_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_shared_record_links_token_hash");
+
+                    b.HasIndex("CreatedBy", "CreatedAt")
+                        .HasDatabaseName("ix_shared_record_links_created_by_created_at");
+
+                    b.HasIndex("TeamId", "CreatedAt")
+                        .HasDatabaseName("ix_shared_record_links_team_id_created_at");
+
+                    b.ToTable("shared_record_links", (string)null);
+                });
+
             modelBuilder.Entity("CommitmentTracker.Domain.Recovery.RecoveryOption", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2314,6 +2394,29 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_touchpoints_deals_deal_id");
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.DeliveryRecords.SharedRecordLink", b =>
+                {
+                    b.HasOne("CommitmentTracker.Web.Persistence.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shared_record_links_asp_net_users_created_by");
+
+                    b.HasOne("CommitmentTracker.Web.Persistence.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("RepId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_shared_record_links_asp_net_users_rep_id");
+
+                    b.HasOne("CommitmentTracker.Domain.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_shared_record_links_teams_team_id");
                 });
 
             modelBuilder.Entity("CommitmentTracker.Domain.Recovery.RecoveryOption", b =>

@@ -26,7 +26,7 @@ public sealed class DeliveryRecordServiceTests(TestDatabase database) : IClassFi
 
     private static readonly DateOnly ClosedOn = new(2024, 1, 8);
 
-    private readonly DeliveryRecordService _records = new(database, new FakeTimeProvider(TestDeals.Now));
+    private readonly DeliveryRecordService _records = new(database, new FakeTimeProvider(TestDeals.Now), new ShareRecordValidator());
 
     [Fact]
     public async Task The_quarters_show_the_hand_computed_record_of_the_team()
@@ -112,6 +112,65 @@ public sealed class DeliveryRecordServiceTests(TestDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task A_reps_record_counts_only_the_promises_of_their_deals()
+    {
+        var north = await ArrangeAsync();
+
+        var own = await _records.GetRepAsync(north.Rep, north.Rep.UserId, Cancel);
+        var colleague = await _records.GetRepAsync(north.Manager, north.Colleague.UserId, Cancel);
+
+        Assert.Equal((north.Rep.UserId, north.Rep.DisplayName, north.Team.Id), (own.RepId, own.RepName, own.TeamId));
+        Assert.Equal(new Record(4, 1, 1), own.Total);
+        Assert.Equal(new Record(0, 0, 0), colleague.Total);
+        Assert.Equal(8, colleague.ByQuarter.Count);
+        Assert.All(colleague.ByQuarter, q => Assert.False(q.HasData));
+    }
+
+    [Fact]
+    public async Task A_manager_sees_each_reps_record_counted_by_the_database_and_a_rep_only_their_own_option()
+    {
+        var north = await ArrangeAsync();
+
+        var managers = await _records.GetAsync(north.Manager, cancellationToken: Cancel);
+        var reps = await _records.GetAsync(north.Rep, cancellationToken: Cancel);
+
+        Assert.Equal(
+            new[] { (north.Colleague.UserId, new Record(0, 0, 0)), (north.Rep.UserId, new Record(4, 1, 1)) }.OrderBy(r => r.Item1),
+            managers.ByRep.Select(r => (r.RepId, r.Record)).OrderBy(r => r.Item1));
+        Assert.Equal(new[] { north.Colleague.UserId, north.Rep.UserId }.Order(), managers.Reps.Select(r => r.Value).Order());
+        Assert.Empty(reps.ByRep);
+        Assert.Equal([north.Rep.UserId], reps.Reps.Select(r => r.Value));
+        Assert.True(reps.CanShare && managers.CanShare);
+    }
+
+    [Fact]
+    public async Task A_rep_cannot_read_a_colleagues_record_nor_a_manager_another_teams_reps_by_id()
+    {
+        var north = await ArrangeAsync();
+        var southManager = await database.CreateAsync(AppRoles.Manager, north.South, Department.Sales);
+        var admin = await database.CreateAsync(AppRoles.Admin);
+
+        await Assert.ThrowsAsync<RecordNotFoundException>(() => _records.GetRepAsync(north.Colleague, north.Rep.UserId, Cancel));
+        await Assert.ThrowsAsync<RecordNotFoundException>(() => _records.GetRepAsync(southManager, north.Rep.UserId, Cancel));
+        await Assert.ThrowsAsync<RecordNotFoundException>(() => _records.GetRepAsync(north.Manager, north.SouthRep.UserId, Cancel));
+        await Assert.ThrowsAsync<RecordNotFoundException>(() => _records.GetRepAsync(north.Rep, "no-such-user", Cancel));
+        Assert.Equal(new Record(4, 1, 1), (await _records.GetRepAsync(admin, north.Rep.UserId, Cancel)).Total);
+    }
+
+    [Fact]
+    public async Task A_quarter_without_a_resolved_promise_has_no_data_rather_than_a_zero_rate()
+    {
+        var north = await ArrangeAsync();
+
+        var view = await _records.GetAsync(north.Rep, cancellationToken: Cancel);
+
+        var empty = view.ByQuarter.Single(q => q.Label == "Q2 2024");
+        Assert.False(empty.HasData);
+        Assert.Null(empty.Record.OnTimeRate);
+        Assert.True(view.ByQuarter.Single(q => q.Label == "Q4 2025").HasData);
+    }
+
+    [Fact]
     public async Task Service_staff_are_refused()
     {
         var service = await database.CreateAsync(AppRoles.Service, null, Department.Service);
@@ -140,6 +199,7 @@ public sealed class DeliveryRecordServiceTests(TestDatabase database) : IClassFi
         var manager = await database.CreateAsync(AppRoles.Manager, team, Department.Sales);
         var rep = await database.CreateAsync(AppRoles.Rep, team, Department.Sales);
         var sam = await database.CreateAsync(AppRoles.Rep, south, Department.Sales);
+        var colleague = await database.CreateAsync(AppRoles.Rep, team, Department.Sales);
         var checklist = await database.ActiveChecklistAsync();
         var suffix = Guid.NewGuid().ToString("N")[..6];
         var (acme, birch, fir) = (Account.Create($"Acme {suffix}", null, ClosedAt), Account.Create($"Birch {suffix}", null, ClosedAt), Account.Create($"Fir {suffix}", null, ClosedAt));
@@ -197,8 +257,8 @@ public sealed class DeliveryRecordServiceTests(TestDatabase database) : IClassFi
         }
 
         string[] texts = [acme.Name, birch.Name, fir.Name, acmeDeal.Title, birchDeal.Title, firDeal.Title, "Secret", "Pack 40 cases"];
-        return new DataSet(team, south, manager, rep, sam, texts);
+        return new DataSet(team, south, manager, rep, sam, colleague, texts);
     }
 
-    private sealed record DataSet(Team Team, Team South, Actor Manager, Actor Rep, Actor SouthRep, IReadOnlyList<string> CustomerTexts);
+    private sealed record DataSet(Team Team, Team South, Actor Manager, Actor Rep, Actor SouthRep, Actor Colleague, IReadOnlyList<string> CustomerTexts);
 }
