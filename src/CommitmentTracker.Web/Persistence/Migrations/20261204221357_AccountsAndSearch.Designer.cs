@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CommitmentTracker.Web.Persistence.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261204220510_AccountsAndSearch")]
+    [Migration("20261204221357_AccountsAndSearch")]
     partial class AccountsAndSearch
     {
         /// <inheritdoc />
@@ -64,7 +64,7 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasDatabaseName("ix_accounts_name");
 
                     b.HasIndex(new[] { "Name" }, "ix_accounts_name_trgm")
-                        .HasDatabaseName("ix_accounts_name");
+                        .HasDatabaseName("ix_accounts_name_trgm");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "ix_accounts_name_trgm"), "gin");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "ix_accounts_name_trgm"), new[] { "gin_trgm_ops" });
@@ -363,13 +363,13 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasFilter("status = 'Open' OR status = 'Broken'");
 
                     b.HasIndex(new[] { "Description" }, "ix_commitments_description_trgm")
-                        .HasDatabaseName("ix_commitments_description");
+                        .HasDatabaseName("ix_commitments_description_trgm");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Description" }, "ix_commitments_description_trgm"), "gin");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Description" }, "ix_commitments_description_trgm"), new[] { "gin_trgm_ops" });
 
                     b.HasIndex(new[] { "PromisedDate", "DealId" }, "ix_commitments_ours_open_by_promised_date")
-                        .HasDatabaseName("ix_commitments_promised_date_deal_id")
+                        .HasDatabaseName("ix_commitments_ours_open_by_promised_date")
                         .HasFilter("direction = 'Ours' AND (status = 'Open' OR status = 'Broken')");
 
                     b.ToTable("commitments", (string)null);
@@ -801,7 +801,7 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasDatabaseName("ix_deals_stage_stage_entered_at");
 
                     b.HasIndex(new[] { "Title" }, "ix_deals_title_trgm")
-                        .HasDatabaseName("ix_deals_title");
+                        .HasDatabaseName("ix_deals_title_trgm");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Title" }, "ix_deals_title_trgm"), "gin");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Title" }, "ix_deals_title_trgm"), new[] { "gin_trgm_ops" });

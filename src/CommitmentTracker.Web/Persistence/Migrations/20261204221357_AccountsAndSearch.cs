@@ -14,21 +14,21 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                 .Annotation("Npgsql:PostgresExtension:pg_trgm", ",,");
 
             migrationBuilder.CreateIndex(
-                name: "ix_deals_title",
+                name: "ix_deals_title_trgm",
                 table: "deals",
                 column: "title")
                 .Annotation("Npgsql:IndexMethod", "gin")
                 .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_commitments_description",
+                name: "ix_commitments_description_trgm",
                 table: "commitments",
                 column: "description")
                 .Annotation("Npgsql:IndexMethod", "gin")
                 .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_commitments_promised_date_deal_id",
+                name: "ix_commitments_ours_open_by_promised_date",
                 table: "commitments",
                 columns: new[] { "promised_date", "deal_id" },
                 filter: "direction = 'Ours' AND (status = 'Open' OR status = 'Broken')");
@@ -37,25 +37,36 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                 name: "ix_accounts_industry",
                 table: "accounts",
                 column: "industry");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_accounts_name_trgm",
+                table: "accounts",
+                column: "name")
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropIndex(
-                name: "ix_deals_title",
+                name: "ix_deals_title_trgm",
                 table: "deals");
 
             migrationBuilder.DropIndex(
-                name: "ix_commitments_description",
+                name: "ix_commitments_description_trgm",
                 table: "commitments");
 
             migrationBuilder.DropIndex(
-                name: "ix_commitments_promised_date_deal_id",
+                name: "ix_commitments_ours_open_by_promised_date",
                 table: "commitments");
 
             migrationBuilder.DropIndex(
                 name: "ix_accounts_industry",
+                table: "accounts");
+
+            migrationBuilder.DropIndex(
+                name: "ix_accounts_name_trgm",
                 table: "accounts");
 
             migrationBuilder.AlterDatabase()
