@@ -144,9 +144,11 @@ public sealed class AccountsService(IDbContextFactory<AppDbContext> dbFactory, T
                            from c in d.Commitments
                            where c.Direction == CommitmentDirection.Ours && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken)
                                && c.PromisedDate < today && c.PromisedDate >= since
-                           select new BrokenPromiseRow(c.Id, d.Id, d.Title, c.Description, c.Kind, c.PromisedDate);
+                           select new { Promise = c, DealTitle = d.Title };
         var brokenCount = await brokenLately.CountAsync(cancellationToken);
-        var brokenRows = await brokenLately.OrderByDescending(b => b.PromisedDate).ThenBy(b => b.CommitmentId).Take(RowsShown).ToListAsync(cancellationToken);
+        var brokenRows = await brokenLately.OrderByDescending(b => b.Promise.PromisedDate).ThenBy(b => b.Promise.Id).Take(RowsShown)
+            .Select(b => new BrokenPromiseRow(b.Promise.Id, b.Promise.DealId, b.DealTitle, b.Promise.Description, b.Promise.Kind, b.Promise.PromisedDate))
+            .ToListAsync(cancellationToken);
         var threshold = await db.RiskSettings.AsNoTracking().Select(s => (decimal?)s.BrokenAccountsAlarmShare).SingleOrDefaultAsync(cancellationToken)
             ?? new RiskSettingsRecord().BrokenAccountsAlarmShare;
 
