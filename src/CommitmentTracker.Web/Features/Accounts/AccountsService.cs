@@ -59,10 +59,11 @@ public sealed class AccountsService(IDbContextFactory<AppDbContext> dbFactory, T
         var total = await accounts.CountAsync(cancellationToken);
         var sorted = (page.SortBy, page.Descending) switch
         {
-            ("industry", false) => accounts.OrderBy(a => a.Industry).ThenBy(a => a.Name),
-            ("industry", true) => accounts.OrderByDescending(a => a.Industry).ThenBy(a => a.Name),
-            (_, true) => accounts.OrderByDescending(a => a.Name),
-            _ => accounts.OrderBy(a => a.Name),
+            // Case-insensitively, whatever the database's collation ("acme" beside "ACME").
+            ("industry", false) => accounts.OrderBy(a => a.Industry).ThenBy(a => a.Name.ToLower()),
+            ("industry", true) => accounts.OrderByDescending(a => a.Industry).ThenBy(a => a.Name.ToLower()),
+            (_, true) => accounts.OrderByDescending(a => a.Name.ToLower()),
+            _ => accounts.OrderBy(a => a.Name.ToLower()),
         };
         // The figures are subqueries of the page's rows only: PostgreSQL evaluates them after the sort and the limit.
         var rows = await sorted.ThenBy(a => a.Id).Skip(page.Skip).Take(page.Take).Select(a => new AccountListRow

@@ -66,7 +66,8 @@ public sealed class SearchService(IDbContextFactory<AppDbContext> dbFactory)
         accounts = shortText
             ? accounts.Where(a => EF.Functions.ILike(a.Name, start, escape) || EF.Functions.ILike(a.Name, word, escape))
             : accounts.Where(a => EF.Functions.ILike(a.Name, contains, escape));
-        var accountHits = await accounts.OrderBy(a => a.Name).ThenBy(a => a.Id).Take(take + 1)
+        // What starts with the text first (typing "lit" means Litware before Split Lit), then alphabetically.
+        var accountHits = await accounts.OrderByDescending(a => EF.Functions.ILike(a.Name, start, escape)).ThenBy(a => a.Name.ToLower()).ThenBy(a => a.Id).Take(take + 1)
             .Select(a => new { a.Id, a.Name, a.Industry }).ToListAsync(cancellationToken);
 
         var deals = owners is null ? db.Deals.AsNoTracking() : db.Deals.AsNoTracking().Where(d => owners.Contains(d.OwnerId));
@@ -75,14 +76,14 @@ public sealed class SearchService(IDbContextFactory<AppDbContext> dbFactory)
             : deals.Where(d => EF.Functions.ILike(d.Title, contains, escape));
         var dealHits = await (from d in deals
                               join a in db.Accounts on d.AccountId equals a.Id
-                              orderby d.Title, d.Id
+                              orderby EF.Functions.ILike(d.Title, start, escape) descending, d.Title.ToLower(), d.Id
                               select new { d.Id, d.Title, Account = a.Name, d.Stage }).Take(take + 1).ToListAsync(cancellationToken);
 
+        // Promises are sentences: two letters start a word in most of them, so their text is searched from three letters,
+        // where a trigram lookup finds what contains the text.
         var promises = owners is null ? db.Commitments.AsNoTracking() : db.Commitments.AsNoTracking().Where(c => owners.Contains(c.DealOwnerId));
-        promises = shortText
-            ? promises.Where(c => EF.Functions.ILike(c.Description, start, escape) || EF.Functions.ILike(c.Description, word, escape))
-            : promises.Where(c => EF.Functions.ILike(c.Description, contains, escape));
-        var promiseHits = await (from c in promises
+        promises = promises.Where(c => EF.Functions.ILike(c.Description, contains, escape));
+        var promiseHits = shortText ? [] : await (from c in promises
                                  join d in db.Deals on c.DealId equals d.Id
                                  orderby c.PromisedDate descending, c.Id
                                  select new { c.Id, c.DealId, c.Description, c.Direction, c.PromisedDate, c.Status, DealTitle = d.Title })
