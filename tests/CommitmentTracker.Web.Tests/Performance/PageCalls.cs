@@ -39,7 +39,8 @@ public sealed class PageCalls
             ["Accounts (rep)"] = (p, ct) => p.AccountsAsync(p._actors.Rep, null, ct),
             ["Accounts search (manager)"] = (p, ct) => p.AccountsAsync(p._actors.Manager, "Lit", ct),
             ["Account (rep)"] = (p, ct) => p.AccountAsync(ct),
-            ["Top-bar search (rep)"] = (p, ct) => p.SearchAsync(p._actors.Rep, "telematics", ct),
+            // Searching promise texts ("telematics") is left out: on the demo company's few hundred promises the planner walks a
+            // whole index rather than look up the trigrams, which it does from a few thousand rows on (decision 20).
             ["Top-bar search, two letters (manager)"] = (p, ct) => p.SearchAsync(p._actors.Manager, "Fl", ct),
             ["Alerts bell (rep)"] = (p, ct) => p.AlertsBellAsync(ct),
             ["Alerts panel (rep)"] = (p, ct) => p.AlertsPanelAsync(ct),
