@@ -64,6 +64,23 @@ public sealed class AccountSearchFlowTests(AppHost app, BrowserFixture browser)
     }
 
     [Fact]
+    public async Task On_a_390_px_phone_the_search_box_gives_way_to_a_search_link_in_the_navigation()
+    {
+        var page = await OpenPageAsync();
+        await page.SetViewportSizeAsync(390, 844);
+        await page.SignInAsync(DemoUsers.Rep, DemoUsers.Password);
+
+        // The box takes no room in the top bar at this width.
+        await Expect(page.GetByTestId("global-search")).ToBeHiddenAsync();
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Show or hide the navigation" }).ClickAsync();
+        await page.GetByTestId("nav-search").ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/search");
+        await page.GetByTestId("search-page-input").FillAsync("Litware");
+        await page.GetByTestId("search-page-submit").ClickAsync();
+        await Expect(page.GetByTestId("search-group-Account")).ToContainTextAsync("Litware Energy");
+    }
+
+    [Fact]
     public async Task A_rep_of_another_team_finds_the_customer_but_not_the_other_teams_deal_or_promises()
     {
         var page = await OpenPageAsync();
