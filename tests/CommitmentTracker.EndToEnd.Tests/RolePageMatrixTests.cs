@@ -27,6 +27,9 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         ["/deals"] = [AppRoles.Rep, AppRoles.Manager, AppRoles.Admin],
         ["/deals/new"] = [AppRoles.Rep, AppRoles.Manager],
         ["/deals/{DealId:guid}"] = Roles.All,
+        ["/accounts"] = Roles.All,
+        ["/accounts/{AccountId:guid}"] = Roles.All,
+        ["/search"] = Roles.All,
         ["/approvals"] = [AppRoles.Manager],
         ["/dashboard"] = [AppRoles.Manager, AppRoles.Admin],
         ["/delivery-record"] = [AppRoles.Rep, AppRoles.Manager, AppRoles.Admin],
@@ -105,7 +108,8 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         // Any id will do for the authorization of a page with a parameter; what a record shows is the services' matter.
         var path = template.Replace("{DealId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{PlanId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-            .Replace("{Token}", CommitmentTracker.Domain.DeliveryRecords.ShareToken.New().Token, StringComparison.Ordinal);
+            .Replace("{Token}", CommitmentTracker.Domain.DeliveryRecords.ShareToken.New().Token, StringComparison.Ordinal)
+            .Replace("{AccountId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
 
         using var response = await client.GetAsync(new Uri(path.TrimStart('/'), UriKind.Relative), cancellationToken);
 

@@ -30,12 +30,29 @@ public sealed class Account
 
     public Contact AddContact(string name, ContactRole role, string? email, string? phone, bool mayContactTheirManager)
     {
-        var trimmed = Guard.Required(name, "Contact name", FieldLengths.Name);
-        if (_contacts.Any(c => string.Equals(c.Name, trimmed, StringComparison.OrdinalIgnoreCase)))
-            throw new DomainException($"{Name} already has a contact named {trimmed}.");
+        var trimmed = UniqueContactName(name, except: null);
         var contact = new Contact(Id, trimmed, role, email, phone, mayContactTheirManager);
         _contacts.Add(contact);
         return contact;
+    }
+
+    /// <summary>
+    /// Changes a contact's details. Names stay unique within the account (acknowledgements and communications name people
+    /// by them); a refused change leaves the contact as it was.
+    /// </summary>
+    public Contact UpdateContact(Guid contactId, string name, ContactRole role, string? email, string? phone, bool mayContactTheirManager)
+    {
+        var contact = Contact(contactId);
+        contact.Update(UniqueContactName(name, except: contact), role, email, phone, mayContactTheirManager);
+        return contact;
+    }
+
+    private string UniqueContactName(string name, Contact? except)
+    {
+        var trimmed = Guard.Required(name, "Contact name", FieldLengths.Name);
+        if (_contacts.Any(c => c != except && string.Equals(c.Name, trimmed, StringComparison.OrdinalIgnoreCase)))
+            throw new DomainException($"{Name} already has a contact named {trimmed}.");
+        return trimmed;
     }
 
     public Contact Contact(Guid contactId) =>
@@ -53,15 +70,25 @@ public sealed class Contact
 
     internal Contact(Guid accountId, string name, ContactRole role, string? email, string? phone, bool mayContactTheirManager)
     {
-        Guard.Defined(role, "Contact role");
         Id = Guid.NewGuid();
         AccountId = accountId;
-        Name = name;
-        Role = role;
-        Email = Guard.Optional(email, "Email", FieldLengths.Name);
-        Phone = Guard.Optional(phone, "Phone", FieldLengths.ShortText);
-        MayContactTheirManager = mayContactTheirManager;
+        Update(name, role, email, phone, mayContactTheirManager);
     }
+
+    /// <summary>Checks everything before changing anything, so a refused update changes nothing.</summary>
+    internal void Update(string name, ContactRole role, string? email, string? phone, bool mayContactTheirManager)
+    {
+        Guard.Defined(role, "Contact role");
+        var checkedEmail = Guard.Optional(email, "Email", FieldLengths.Name);
+        if (checkedEmail is not null && !LooksLikeEmail(checkedEmail))
+            throw new DomainException($"{checkedEmail} is not a valid email address.");
+        var checkedPhone = Guard.Optional(phone, "Phone", FieldLengths.ShortText);
+        (Name, Role, Email, Phone, MayContactTheirManager) = (name, role, checkedEmail, checkedPhone, mayContactTheirManager);
+    }
+
+    /// <summary>One @ with text on both sides and no spaces: the shape every address has (delivery proves the rest).</summary>
+    public static bool LooksLikeEmail(string email) =>
+        email.Count(ch => ch == '@') == 1 && email.IndexOf('@') is > 0 and var at && at < email.Length - 1 && !email.Any(char.IsWhiteSpace);
 
     public Guid Id { get; private set; }
     public Guid AccountId { get; private set; }

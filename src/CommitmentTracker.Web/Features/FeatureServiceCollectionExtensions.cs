@@ -16,6 +16,8 @@ public static class FeatureServiceCollectionExtensions
         services.AddRisk(configuration);
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddScoped<Deals.DealsService>();
+        services.AddScoped<Accounts.AccountsService>();
+        services.AddScoped<Search.SearchService>();
         services.AddScoped<Fulfilment.FulfilmentService>();
         services.AddScoped<Fulfilment.MilestonePlanService>();
         services.AddScoped<TechnicalReviews.TechnicalReviewService>();

@@ -65,6 +65,8 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        // Trigram indexes for searching by part of a name or text; a trusted extension, so the owner role creates it.
+        builder.HasPostgresExtension("pg_trgm");
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
         // The domain gives every object its id when it is made. Left "generated on add", EF would take a new
         // child found on a loaded aggregate (a promise, a milestone update, a stage change) for an existing row and UPDATE it.

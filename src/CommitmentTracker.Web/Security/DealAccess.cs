@@ -38,6 +38,13 @@ public static class DealAccess
             _ => [],
         };
 
+    /// <summary>
+    /// The owners whose deals the actor may see (the same rule as <see cref="VisibleTo"/>); null for every owner (admins and
+    /// service staff read all deals). Promises are read through <c>Commitment.DealOwnerId</c> with it.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>?> OwnersVisibleToAsync(this AppDbContext db, Actor actor, CancellationToken cancellationToken = default) =>
+        actor.IsAdmin || actor.IsService ? null : await db.OwnersEditableByAsync(actor, cancellationToken);
+
     /// <summary>The users of a team: whose deals are the team's.</summary>
     public static async Task<IReadOnlyList<string>> MembersOfTeamAsync(this AppDbContext db, Guid teamId, CancellationToken cancellationToken = default) =>
         await db.Users.Where(u => u.TeamId == teamId).Select(u => u.Id).ToListAsync(cancellationToken);

@@ -37,6 +37,12 @@ public sealed class PageCalls
             ["Deal (rep)"] = (p, ct) => p.DealAsync(ct),
             ["Fulfilment queue (service)"] = (p, ct) => p.FulfilmentQueueAsync(p._actors.Service, ct),
             ["Fulfilment queue (fulfilment)"] = (p, ct) => p.FulfilmentQueueAsync(p._actors.Fulfilment, ct),
+            ["Accounts (rep)"] = (p, ct) => p.AccountsAsync(p._actors.Rep, null, ct),
+            ["Accounts search (manager)"] = (p, ct) => p.AccountsAsync(p._actors.Manager, "Lit", ct),
+            ["Account (rep)"] = (p, ct) => p.AccountAsync(ct),
+            // Searching promise texts ("telematics") is left out: on the demo company's few hundred promises the planner walks a
+            // whole index rather than look up the trigrams, which it does from a few thousand rows on (decision 20).
+            ["Top-bar search, two letters (manager)"] = (p, ct) => p.SearchAsync(p._actors.Manager, "Fl", ct),
             ["Alerts bell (rep)"] = (p, ct) => p.AlertsBellAsync(ct),
             ["Alerts panel (rep)"] = (p, ct) => p.AlertsPanelAsync(ct),
             ["Delivery record (manager)"] = (p, ct) => p.DeliveryRecordAsync(ct),
@@ -59,6 +65,8 @@ public sealed class PageCalls
     private readonly AlertsService _alerts;
     private readonly DeliveryRecordService _records;
     private readonly SharedRecordService _shared;
+    private readonly CommitmentTracker.Web.Features.Accounts.AccountsService _accounts;
+    private readonly CommitmentTracker.Web.Features.Search.SearchService _search;
 
     /// <param name="repDealId">A deal of the rep's, for the deal page.</param>
     public PageCalls(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, DemoActors actors, Guid repDealId)
@@ -77,7 +85,30 @@ public sealed class PageCalls
         _alerts = new AlertsService(dbFactory, clock);
         _records = new DeliveryRecordService(dbFactory, clock, new ShareRecordValidator());
         _shared = new SharedRecordService(dbFactory, clock);
+        _accounts = new CommitmentTracker.Web.Features.Accounts.AccountsService(dbFactory, clock, new CommitmentTracker.Web.Features.Accounts.ContactValidator());
+        _search = new CommitmentTracker.Web.Features.Search.SearchService(dbFactory);
     }
+
+    /// <summary>The accounts list as it opens: reps and managers start on their own customers, sorted by name.</summary>
+    public async Task<int> AccountsAsync(Actor actor, string? search, CancellationToken cancellationToken)
+    {
+        var query = new CommitmentTracker.Web.Features.Accounts.AccountListQuery(Search: search, OnlyMine: search is null);
+        return (await _accounts.ListAsync(actor, query, FirstPage("name"), cancellationToken)).Items.Count;
+    }
+
+    /// <summary>The account of the rep's deal: its view, then the first page of its promises.</summary>
+    public async Task<int> AccountAsync(CancellationToken cancellationToken)
+    {
+        var deal = await _deals.GetAsync(_actors.Rep, _repDealId, cancellationToken);
+        var accountId = deal!.Account.Id;
+        var view = await _accounts.GetAsync(_actors.Rep, accountId, cancellationToken);
+        var promises = await _accounts.PromisesAsync(_actors.Rep, accountId, null, new PageRequest(0, 10), cancellationToken);
+        return (view?.Deals.Count ?? 0) + promises.Items.Count;
+    }
+
+    /// <summary>What the top bar's search asks as the user types.</summary>
+    public async Task<int> SearchAsync(Actor actor, string text, CancellationToken cancellationToken) =>
+        (await _search.SearchAsync(actor, text, CommitmentTracker.Web.Features.Search.SearchService.PerGroupInTopBar, cancellationToken)).All.Count();
 
     /// <summary>The dashboard and its recovery insights section (the manager's own team), and the rows behind a number.</summary>
     public async Task<int> DashboardAsync(CancellationToken cancellationToken)

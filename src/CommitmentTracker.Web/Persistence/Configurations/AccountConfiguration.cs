@@ -13,6 +13,9 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         builder.Property(a => a.Name).HasMaxLength(FieldLengths.Name);
         builder.Property(a => a.Industry).HasMaxLength(FieldLengths.ShortText);
         builder.HasIndex(a => a.Name);
+        // Search by any part of the name (accounts list, top-bar search): trigrams, so ILIKE '%part%' is an index lookup.
+        builder.HasIndex(a => a.Name, "ix_accounts_name_trgm").HasDatabaseName("ix_accounts_name_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
+        builder.HasIndex(a => a.Industry);
         builder.HasMany(a => a.Contacts).WithOne().HasForeignKey(c => c.AccountId).OnDelete(DeleteBehavior.Cascade);
         builder.HasXminVersion();
     }

@@ -68,6 +68,11 @@ internal sealed partial class CommitmentConfiguration : IEntityTypeConfiguration
             .HasDatabaseName("ix_commitments_open_by_owner");
         // The risk sweep's queue: open promises of ours whose review day has come.
         builder.HasIndex(c => c.RiskReviewOn).HasFilter("risk_review_on IS NOT NULL");
+        // The top-bar search finds promises by any part of their text.
+        builder.HasIndex(c => c.Description, "ix_commitments_description_trgm").HasDatabaseName("ix_commitments_description_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
+        // Accounts with a broken promise of ours in a window, across every team (the accounts list's filter for admins).
+        builder.HasIndex(c => new { c.PromisedDate, c.DealId }, "ix_commitments_ours_open_by_promised_date").HasDatabaseName("ix_commitments_ours_open_by_promised_date")
+            .HasFilter("direction = 'Ours' AND (status = 'Open' OR status = 'Broken')");
         // Promises due soon for an owner; approvals waiting for a manager.
         builder.HasIndex(c => new { c.OwnerId, c.Status, c.PromisedDate });
         builder.HasIndex(c => c.AggressiveApproval).HasFilter("aggressive_approval = 'Pending'");

@@ -21,6 +21,7 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("CommitmentTracker.Domain.Accounts.Account", b =>
@@ -53,8 +54,17 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_accounts");
 
+                    b.HasIndex("Industry")
+                        .HasDatabaseName("ix_accounts_industry");
+
                     b.HasIndex("Name")
                         .HasDatabaseName("ix_accounts_name");
+
+                    b.HasIndex(new[] { "Name" }, "ix_accounts_name_trgm")
+                        .HasDatabaseName("ix_accounts_name_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Name" }, "ix_accounts_name_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Name" }, "ix_accounts_name_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("accounts", (string)null);
                 });
@@ -348,6 +358,16 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.HasIndex("DealId", "Status", "Direction", "PromisedDate")
                         .HasDatabaseName("ix_commitments_open_by_deal")
                         .HasFilter("status = 'Open' OR status = 'Broken'");
+
+                    b.HasIndex(new[] { "Description" }, "ix_commitments_description_trgm")
+                        .HasDatabaseName("ix_commitments_description_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Description" }, "ix_commitments_description_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Description" }, "ix_commitments_description_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex(new[] { "PromisedDate", "DealId" }, "ix_commitments_ours_open_by_promised_date")
+                        .HasDatabaseName("ix_commitments_ours_open_by_promised_date")
+                        .HasFilter("direction = 'Ours' AND (status = 'Open' OR status = 'Broken')");
 
                     b.ToTable("commitments", (string)null);
                 });
@@ -776,6 +796,12 @@ namespace CommitmentTracker.Web.Persistence.Migrations
 
                     b.HasIndex("Stage", "StageEnteredAt")
                         .HasDatabaseName("ix_deals_stage_stage_entered_at");
+
+                    b.HasIndex(new[] { "Title" }, "ix_deals_title_trgm")
+                        .HasDatabaseName("ix_deals_title_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Title" }, "ix_deals_title_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Title" }, "ix_deals_title_trgm"), new[] { "gin_trgm_ops" });
 
                     b.ToTable("deals", (string)null);
                 });
