@@ -40,6 +40,7 @@ public sealed class ChecklistSectionTests : IClassFixture<TestDatabase>, IAsyncD
         _ctx.Services.AddLogging();
         _ctx.Services.AddSingleton<IDbContextFactory<AppDbContext>>(database);
         _ctx.Services.AddSingleton<TimeProvider>(_clock);
+        _ctx.Services.AddScoped<CommitmentTracker.Web.Components.Shared.UserTime>();
         _ctx.Services.AddSingleton<ChecklistAnswerValidator>();
         _ctx.Services.AddSingleton<ShareRiskValidator>();
         _ctx.Services.AddSingleton(new ChecklistAcknowledgementValidator(_clock));
