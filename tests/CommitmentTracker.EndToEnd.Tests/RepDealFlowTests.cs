@@ -163,7 +163,10 @@ public sealed class RepDealFlowTests(AppHost app, BrowserFixture browser)
             var item = page.GetByTestId($"checklist-item-{position}");
             // The item opened in place with its answer field focused: type, Tab to Cancel, Tab to Save, Enter.
             await Expect(item.GetByTestId("checklist-answer")).ToBeFocusedAsync();
-            await page.Keyboard.TypeAsync($"Agreed on the call, point {position}.");
+            // InsertText is one keyboard input event: key-by-key typing races the server's re-render of an
+            // "immediate" field on a loaded machine (characters dropped), which is not what this test is about.
+            await page.Keyboard.InsertTextAsync($"Agreed on the call, point {position}.");
+            await Expect(item.GetByTestId("checklist-answer")).ToHaveValueAsync($"Agreed on the call, point {position}.");
             await page.Keyboard.PressAsync("Tab");
             await Expect(item.GetByTestId("checklist-answer-cancel")).ToBeFocusedAsync();
             await page.Keyboard.PressAsync("Tab");

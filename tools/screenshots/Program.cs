@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Playwright;
 
 // Screenshots of the main pages at a phone's width (390 px) and a desktop's (1400 px), from a running app with the demo
-// company: the manager's dashboard, a deal and a recovery plan, the service queue. Usage:
+// company: the manager's dashboard, a deal, a recovery plan, an account and the delivery record, the service queue. Usage:
 //   dotnet run --project tools/screenshots -- <base url> <output folder> [chromium path]
 //   dotnet run --project tools/screenshots -- <base url> - [chromium path] --print-deal
 var baseUrl = args.Length > 0 ? args[0] : "http://127.0.0.1:5097/";
@@ -42,6 +42,13 @@ foreach (var (width, height) in new[] { (390, 844), (1400, 900) })
     var plan = await manager.Locator("[data-testid='plans-table'] a[href^='recovery/']").First.GetAttributeAsync("href");
     await manager.GotoAsync(plan!);
     await ShootAsync(manager, "recovery-plan", width);
+    await manager.GotoAsync("accounts");
+    await manager.WaitForFunctionAsync(ContentLoaded);
+    var account = await manager.Locator("main a[href^='accounts/']").First.GetAttributeAsync("href");
+    await manager.GotoAsync(account!);
+    await ShootAsync(manager, "account", width);
+    await manager.GotoAsync("delivery-record");
+    await ShootAsync(manager, "delivery-record", width);
     await manager.Context.CloseAsync();
 
     var service = await SignInAsync("service@demo.local", width, height);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Re-takes the screenshots in docs/images/ (390 px and 1400 px: dashboard, deal, recovery plan, fulfilment queue).
+# Re-takes the screenshots in docs/images/ (390 px and 1400 px: dashboard, deal, recovery plan, account, delivery record, fulfilment queue).
 # Starts the app with its embedded database and demo company on a spare port, takes the pictures, stops the app.
 #   tools/screenshots/take.sh                 app on http://127.0.0.1:5097
 #   tools/screenshots/take.sh http://host:port   an app already running with the demo company

@@ -51,10 +51,14 @@ public sealed class KeyboardOnlyTests(AppHost app, BrowserFixture browser)
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.OpenDialog()).ToBeVisibleAsync();
         await TabToAsync(page, "input[data-testid='log-people'], [data-testid='log-people'] input");
-        await page.Keyboard.TypeAsync("Carlos Mendes");
+        // One keyboard input event per field (see RepDealFlowTests): typing key by key races the server's re-render of an
+        // "immediate" field on a loaded machine; the field must hold the text before moving on.
+        await page.Keyboard.InsertTextAsync("Carlos Mendes");
+        await Expect(page.Locator(":focus")).ToHaveValueAsync("Carlos Mendes");
         await TabToAsync(page, "textarea[data-testid='log-summary'], [data-testid='log-summary'] textarea");
         const string summary = "Confirmed the delivery window by phone, typed without a mouse.";
-        await page.Keyboard.TypeAsync(summary);
+        await page.Keyboard.InsertTextAsync(summary);
+        await Expect(page.Locator(":focus")).ToHaveValueAsync(summary);
         await page.Keyboard.PressAsync("Control+Enter");
 
         await Expect(page.OpenDialog()).ToHaveCountAsync(0, new LocatorAssertionsToHaveCountOptions { Timeout = 60_000 });
