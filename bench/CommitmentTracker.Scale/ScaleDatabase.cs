@@ -83,6 +83,19 @@ internal sealed class ScaleDatabase : IAsyncDisposable
         await drop.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Applies the app's pending migrations (none: nothing happens).</summary>
+    public static async Task MigrateAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var services = AppServices(connectionString, TimeProvider.System, new ConfigurationBuilder().Build(), withFeatures: false);
+        await using var db = await services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync(cancellationToken);
+        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
+            Console.WriteLine("  applying the app's pending migrations to the generated database ...");
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+    }
+
     /// <summary>
     /// Applies the app's migrations and seeds what the app seeds on its first start (roles, checklist, lead times, milestone
     /// plans, risk library, settings; the demo company and its users), with the app's own seeders and save interceptors.

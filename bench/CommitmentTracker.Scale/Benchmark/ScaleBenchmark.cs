@@ -78,6 +78,9 @@ internal static class ScaleBenchmark
         if (!await server.ExistsAsync(options.Database, cancellationToken))
             throw new InvalidOperationException($"There is no database {options.Database} ({server.Location}): generate it first, e.g. bench/generate.sh --scale 10k.");
         var connectionString = server.ConnectionString(options.Database);
+        // A database generated before the latest migrations is brought up to the app's schema first (new columns and
+        // indexes), so the pages are measured as the app would run them; data is not regenerated.
+        await ScaleDatabase.MigrateAsync(connectionString, cancellationToken);
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var floors = new FloorQueries(dataSource);
 
