@@ -54,11 +54,11 @@ public sealed class KeyboardOnlyTests(AppHost app, BrowserFixture browser)
         // One keyboard input event per field (see RepDealFlowTests): typing key by key races the server's re-render of an
         // "immediate" field on a loaded machine; the field must hold the text before moving on.
         await page.Keyboard.InsertTextAsync("Carlos Mendes");
-        await Expect(page.Locator(":focus")).ToHaveValueAsync("Carlos Mendes");
+        await Expect(page.Locator("input[data-testid='log-people'], [data-testid='log-people'] input").First).ToHaveValueAsync("Carlos Mendes");
         await TabToAsync(page, "textarea[data-testid='log-summary'], [data-testid='log-summary'] textarea");
         const string summary = "Confirmed the delivery window by phone, typed without a mouse.";
         await page.Keyboard.InsertTextAsync(summary);
-        await Expect(page.Locator(":focus")).ToHaveValueAsync(summary);
+        await Expect(page.Locator("textarea[data-testid='log-summary'], [data-testid='log-summary'] textarea").First).ToHaveValueAsync(summary);
         await page.Keyboard.PressAsync("Control+Enter");
 
         await Expect(page.OpenDialog()).ToHaveCountAsync(0, new LocatorAssertionsToHaveCountOptions { Timeout = 60_000 });
