@@ -172,7 +172,6 @@ public sealed partial class DatabaseOutageTests : IAsyncLifetime
             Assert.NotEmpty(token);
 
             await ImmediateShutdownAsync();
-            var started = Stopwatch.StartNew();
             using var response = await client.PostAsync(new Uri("Account/Login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["__RequestVerificationToken"] = token,
@@ -180,7 +179,6 @@ public sealed partial class DatabaseOutageTests : IAsyncLifetime
                 ["Input.Email"] = "rep@demo.local",
                 ["Input.Password"] = "Demo-Password-2026!",
             }), Cancel);
-            var elapsed = started.Elapsed;
             var body = await response.Content.ReadAsStringAsync(Cancel);
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -188,8 +186,6 @@ public sealed partial class DatabaseOutageTests : IAsyncLifetime
             Assert.Contains("The database is not available right now", body, StringComparison.Ordinal);
             foreach (var leak in new[] { "Exception", "Npgsql", "   at ", ".cs:line", Cluster.Port.ToString(CultureInfo.InvariantCulture), "127.0.0.1" })
                 Assert.DoesNotContain(leak, body, StringComparison.Ordinal);
-            // How long it took is reported, not asserted: speed belongs in measurements on a quiet machine, not in a test.
-            TestContext.Current.TestOutputHelper?.WriteLine($"The 503 came after {elapsed.TotalSeconds:0.00} s.");
         }
         finally
         {
@@ -223,16 +219,11 @@ public sealed partial class DatabaseOutageTests : IAsyncLifetime
                 var killedPid = PostmasterPid(cluster);
 
                 await LocalPostgresClusterTests.KillPostmasterAsync(cluster);
-                var sinceKill = Stopwatch.StartNew();
                 await WaitUntilAsync(
                     async () => PostmasterPid(cluster) is { } pid && pid != killedPid
                         && (await client.GetAsync(new Uri("health/ready", UriKind.Relative), Cancel)).StatusCode == HttpStatusCode.OK,
                     TimeSpan.FromSeconds(30),
                     "the app to answer from a new postmaster");
-                var recovery = sinceKill.Elapsed;
-                TestContext.Current.TestOutputHelper?.WriteLine($"Answering again {recovery.TotalSeconds:0.00} s after the postmaster was killed.");
-                await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "supervision-results.txt"),
-                    string.Create(CultureInfo.InvariantCulture, $"answering again {recovery.TotalSeconds:0.000} s after the postmaster was killed\n"), Cancel);
 
                 Assert.Equal(port, cluster.Port);
             }
@@ -261,10 +252,10 @@ public sealed partial class DatabaseOutageTests : IAsyncLifetime
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
-        var deadline = Stopwatch.StartNew();
+        var deadline = DateTimeOffset.UtcNow + timeout;
         while (!await condition())
         {
-            if (deadline.Elapsed > timeout)
+            if (DateTimeOffset.UtcNow > deadline)
                 throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
             await Task.Delay(50, Cancel);
         }
@@ -361,13 +352,13 @@ public sealed partial class DatabaseOutageTests : IAsyncLifetime
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what, IReadOnlyList<Task>? workers = null)
     {
-        var deadline = Stopwatch.StartNew();
+        var deadline = DateTimeOffset.UtcNow + timeout;
         while (!condition())
         {
             // A simulated user who got an unexpected answer stops working: say why at once, not after the timeout.
             if (workers?.FirstOrDefault(w => w.IsFaulted) is { } faulted)
                 await faulted;
-            if (deadline.Elapsed > timeout)
+            if (DateTimeOffset.UtcNow > deadline)
                 throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
             await Task.Delay(20, Cancel);
         }
