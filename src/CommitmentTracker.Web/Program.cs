@@ -1,5 +1,6 @@
 using CommitmentTracker.Web.Components;
 using CommitmentTracker.Web.Features;
+using CommitmentTracker.Web.Observability;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Persistence.LocalPostgres;
 using CommitmentTracker.Web.Security;
@@ -19,6 +20,7 @@ try
         .ReadFrom.Configuration(context.Configuration)
         .ReadFrom.Services(services)
         .Enrich.FromLogContext());
+    builder.AddObservability();
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
@@ -85,7 +87,13 @@ try
     app.UseAntiforgery();
 
     app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-    app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    // Ready: the database answers (else 503). The alert mail backlog and the sweep's last run are reported with it, as
+    // Degraded at worst (still 200): an instance without mail still serves pages.
+    app.MapHealthChecks("/health/ready", new HealthCheckOptions
+    {
+        Predicate = check => check.Tags.Contains("ready"),
+        ResponseWriter = HealthReportWriter.WriteAsync,
+    });
     app.MapStaticAssets();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     app.MapAdditionalIdentityEndpoints();

@@ -41,6 +41,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddSingleton<Alerts.DigestService>();
         services.AddSingleton<Alerts.MailSender>();
         services.AddHostedService<Alerts.AlertMailDispatcher>();
+        services.AddHealthChecks().AddCheck<Alerts.MailBacklogHealthCheck>("alert-mail", tags: ["ready"]);
         services.AddHostedService<Alerts.DailyDigestSender>();
         return services;
     }

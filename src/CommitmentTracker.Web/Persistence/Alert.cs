@@ -31,4 +31,7 @@ public sealed class Alert
     /// crashed instance's claim expires) and after a failure (the backoff).
     /// </summary>
     public DateTimeOffset? EmailNextAttemptAt { get; set; }
+
+    /// <summary>The W3C trace parent of the save that raised it: its mail joins that trace (Observability/Telemetry).</summary>
+    public string? TraceParent { get; set; }
 }

@@ -104,6 +104,7 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
             alert.Property(a => a.Title).HasMaxLength(FieldLengths.Text);
             alert.Property(a => a.Reasons).HasMaxLength(FieldLengths.Text);
             alert.Property(a => a.EmailError).HasMaxLength(FieldLengths.Text);
+            alert.Property(a => a.TraceParent).HasMaxLength(64);
             alert.HasIndex(a => new { a.RecipientId, a.DetectedAt });
             // The mail dispatcher's queue.
             alert.HasIndex(a => a.DetectedAt).HasFilter("emailed_at IS NULL");

@@ -141,6 +141,10 @@ public sealed class AlertMailDispatcher(
                     await FailAsync(db, alert, connectError!, cancellationToken);
                     continue;
                 }
+                // The mail continues the trace of the save that raised the alert: one trace from the click to the mail.
+                using var activity = Observability.Telemetry.StartContinuing("alert mail", alert.TraceParent, System.Diagnostics.ActivityKind.Producer);
+                activity?.SetTag("commitmenttracker.alert.id", alert.Id);
+                activity?.SetTag("commitmenttracker.alert.level", alert.Level.ToString());
                 try
                 {
                     var deal = deals.GetValueOrDefault(alert.DealId);
@@ -149,6 +153,7 @@ public sealed class AlertMailDispatcher(
                 }
                 catch (Exception ex) when (MailSender.IsDeliveryFailure(ex))
                 {
+                    activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
                     await FailAsync(db, alert, ex.Message, cancellationToken);
                     continue;
                 }
@@ -172,6 +177,7 @@ public sealed class AlertMailDispatcher(
             .SetProperty(a => a.EmailAttempts, a => a.EmailAttempts + 1)
             .SetProperty(a => a.EmailError, (string?)null)
             .SetProperty(a => a.EmailNextAttemptAt, (DateTimeOffset?)null), CancellationToken.None);
+        Observability.Telemetry.AlertMailLatency.Record((at - alert.DetectedAt).TotalSeconds, new KeyValuePair<string, object?>("level", alert.Level.ToString()));
         logger.LogInformation("Alert {AlertId} mailed to {RecipientId} {Latency} after detection", alert.Id, alert.RecipientId, at - alert.DetectedAt);
     }
 
@@ -180,6 +186,7 @@ public sealed class AlertMailDispatcher(
         var attempts = alert.EmailAttempts + 1;
         var next = clock.GetUtcNow().ToUniversalTime() + Backoff(attempts);
         var message = Shorten(error);
+        Observability.Telemetry.MailFailures.Add(1, new KeyValuePair<string, object?>("mail", "alert"));
         await db.Alerts.Where(a => a.Id == alert.Id).ExecuteUpdateAsync(s => s
             .SetProperty(a => a.EmailAttempts, attempts)
             .SetProperty(a => a.EmailError, message)

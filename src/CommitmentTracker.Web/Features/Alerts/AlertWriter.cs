@@ -29,6 +29,7 @@ public static class AlertWriter
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(promise);
+        var traceParent = Observability.Telemetry.CurrentTraceParent();
         foreach (var recipientId in recipientIds.Distinct())
         {
             db.Alerts.Add(new Alert
@@ -40,7 +41,9 @@ public static class AlertWriter
                 Title = Clip(title),
                 Reasons = Clip(reasons),
                 DetectedAt = now,
+                TraceParent = traceParent,
             });
+            Observability.Telemetry.AlertsDetected.Add(1, new KeyValuePair<string, object?>("level", promise.Level.ToString()));
         }
     }
 

@@ -87,6 +87,7 @@ public sealed class DailyDigestSender(
         }
         catch (Exception ex) when (MailSender.IsDeliveryFailure(ex))
         {
+            Observability.Telemetry.MailFailures.Add(1, new KeyValuePair<string, object?>("mail", "digest"));
             logger.LogWarning(ex, "A daily digest could not be sent; trying again in {Interval}", CheckEvery);
             return sent;
         }

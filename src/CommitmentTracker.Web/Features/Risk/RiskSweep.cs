@@ -64,6 +64,8 @@ public sealed class RiskSweep(IDbContextFactory<AppDbContext> dbFactory, TimePro
         var locked = await lockDb.Database.SqlQuery<bool>($"SELECT pg_try_advisory_lock({AdvisoryLockKey}) AS \"Value\"").SingleAsync(cancellationToken);
         if (!locked)
             return 0;
+        using var activity = Observability.Telemetry.Source.StartActivity("risk sweep");
+        var started = clock.GetTimestamp();
         try
         {
             var settings = await lockDb.RiskSettings.AsNoTracking()
@@ -86,6 +88,9 @@ public sealed class RiskSweep(IDbContextFactory<AppDbContext> dbFactory, TimePro
                 await lockDb.RiskSettings.Where(s => EF.Property<uint>(s, AppDbContext.Version) == settings!.Version)
                     .ExecuteUpdateAsync(s => s.SetProperty(x => x.ReviewAllPending, false), cancellationToken);
             }
+            activity?.SetTag("commitmenttracker.sweep.deals", deals);
+            activity?.SetTag("commitmenttracker.sweep.promises_changed", changed);
+            Observability.Telemetry.SweepPromisesChanged.Add(changed);
             if (deals > 0)
                 logger.LogInformation("Risk sweep: reviewed {Deals} deals, {Changed} promises changed level", deals, changed);
             var escalated = await Recovery.RecoveryEscalation.RunOnceAsync(dbFactory, clock.GetUtcNow(), cancellationToken);
@@ -95,6 +100,7 @@ public sealed class RiskSweep(IDbContextFactory<AppDbContext> dbFactory, TimePro
         }
         finally
         {
+            Observability.Telemetry.SweepDuration.Record(clock.GetElapsedTime(started).TotalSeconds);
             await lockDb.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
         }
     }

@@ -1619,6 +1619,11 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("character varying(4000)")
                         .HasColumnName("title");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("trace_parent");
+
                     b.HasKey("Id")
                         .HasName("pk_alerts");
 
