@@ -24,7 +24,15 @@ try
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
-    builder.UseLocalPostgresWhenNoConnectionString();
+    var localCluster = builder.UseLocalPostgresWhenNoConnectionString();
+    if (CommitmentTracker.Web.Persistence.Backup.BackupCommand.Matches(args))
+    {
+        var exitCode = await CommitmentTracker.Web.Persistence.Backup.BackupCommand.RunAsync(builder.Configuration, localCluster, args);
+        // The embedded server stops again unless the app was already running on it.
+        if (localCluster is { ReusedRunningServer: false })
+            await localCluster.DisposeAsync();
+        return exitCode;
+    }
     builder.Services.AddPersistence(builder.Configuration);
 
     builder.Services.AddRazorComponents().AddInteractiveServerComponents();

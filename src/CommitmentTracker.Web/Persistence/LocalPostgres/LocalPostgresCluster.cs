@@ -682,6 +682,22 @@ public sealed partial class LocalPostgresCluster : IAsyncDisposable
         return folder;
     }
 
+    /// <summary>
+    /// The folder of the PostgreSQL tools (as the cluster finds its binaries), or "" to find the client tools on PATH when this
+    /// machine has no server binaries (a backup of an external database).
+    /// </summary>
+    public static string LocateBinDirectoryOrPath(string? configured)
+    {
+        try
+        {
+            return FindBinDirectory(configured);
+        }
+        catch (PostgresBinariesNotFoundException)
+        {
+            return "";
+        }
+    }
+
     private static string FindBinDirectory(string? configured)
     {
         if (!string.IsNullOrWhiteSpace(configured))
