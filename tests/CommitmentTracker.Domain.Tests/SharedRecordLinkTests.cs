@@ -1,3 +1,4 @@
+using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.DeliveryRecords;
 using static CommitmentTracker.Domain.Tests.Build;
 

@@ -1,3 +1,4 @@
+using CommitmentTracker.Domain;
 using System.Net;
 using System.Reflection;
 using CommitmentTracker.EndToEnd.Tests.Infrastructure;

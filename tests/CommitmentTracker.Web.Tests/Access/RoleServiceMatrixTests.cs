@@ -276,7 +276,7 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
             // North's rep's record, and a public link to North's record that North's rep created.
             _ids["repId"] = repId;
             var link = CommitmentTracker.Domain.DeliveryRecords.SharedRecordLink.Create(CommitmentTracker.Domain.DeliveryRecords.SharedRecordScope.Team,
-                _actors[Who.RepNorth].TeamId!.Value, null, CommitmentTracker.Domain.DeliveryRecords.ShareToken.New().Hash, 30, null, repId, DateTimeOffset.UtcNow);
+                _actors[Who.RepNorth].TeamId!.Value, null, CommitmentTracker.Domain.ShareToken.New().Hash, 30, null, repId, DateTimeOffset.UtcNow);
             db.SharedRecordLinks.Add(link);
             await db.SaveChangesAsync(cancel);
             _ids["linkId"] = link.Id;
