@@ -1,4 +1,3 @@
-using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.DeliveryRecords;
 using static CommitmentTracker.Domain.Tests.Build;
 
