@@ -54,12 +54,12 @@ public sealed class CustomerLinkService(IDbContextFactory<AppDbContext> dbFactor
     }
 
     /// <summary>Revokes one of the deal's links at once; the customer's page then answers that it is no longer valid.</summary>
-    public async Task RevokeAsync(Actor actor, Guid dealId, Guid linkId, CancellationToken cancellationToken = default)
+    public async Task RevokeAsync(Actor actor, Guid dealId, Guid customerLinkId, CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateForAsync(actor, now, cancellationToken);
         await EnsureMayChangeAsync(db, actor, dealId, cancellationToken);
-        var link = await db.CustomerLinks.SingleOrDefaultAsync(l => l.Id == linkId && l.DealId == dealId, cancellationToken)
+        var link = await db.CustomerLinks.SingleOrDefaultAsync(l => l.Id == customerLinkId && l.DealId == dealId, cancellationToken)
             ?? throw new RecordNotFoundException("link");
         link.Revoke(actor.UserId, now);
         await db.SaveChangesAsync(cancellationToken);
