@@ -1,3 +1,4 @@
+using CommitmentTracker.Domain;
 using System.Net;
 using System.Reflection;
 using CommitmentTracker.EndToEnd.Tests.Infrastructure;
@@ -34,6 +35,7 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         ["/dashboard"] = [AppRoles.Manager, AppRoles.Admin],
         ["/delivery-record"] = [AppRoles.Rep, AppRoles.Manager, AppRoles.Admin],
         ["/shared/record/{Token}"] = Roles.Anyone,
+        ["/customer/{Token}"] = Roles.Anyone,
         ["/recovery"] = Roles.All,
         ["/recovery/{PlanId:guid}"] = Roles.All,
         ["/fulfilment"] = [AppRoles.Service, AppRoles.Admin],
@@ -108,14 +110,14 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         // Any id will do for the authorization of a page with a parameter; what a record shows is the services' matter.
         var path = template.Replace("{DealId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
             .Replace("{PlanId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-            .Replace("{Token}", CommitmentTracker.Domain.DeliveryRecords.ShareToken.New().Token, StringComparison.Ordinal)
+            .Replace("{Token}", CommitmentTracker.Domain.ShareToken.New().Token, StringComparison.Ordinal)
             .Replace("{AccountId:guid}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
 
         using var response = await client.GetAsync(new Uri(path.TrimStart('/'), UriKind.Relative), cancellationToken);
 
         var allowed = Allowed[template];
         var location = response.Headers.Location?.ToString() ?? "";
-        if (template == CommitmentTracker.Web.Features.DeliveryRecords.SharedRecordService.Route)
+        if (template == CommitmentTracker.Web.Features.DeliveryRecords.SharedRecordService.Route || template == CommitmentTracker.Web.Features.CustomerLinks.CustomerPageService.Route)
         {
             // The public page needs no sign-in; a token that is no link answers "gone" to everyone, never the login page.
             Assert.True(response.StatusCode == HttpStatusCode.Gone, $"{role} GET {path}: {(int)response.StatusCode} {location}");

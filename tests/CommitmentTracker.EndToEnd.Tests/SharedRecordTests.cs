@@ -61,7 +61,7 @@ public sealed class SharedRecordTests(AppHost app, BrowserFixture browser)
     {
         using var visitor = App.CreateClient();
 
-        using var response = await visitor.GetAsync(new Uri(SharedRecordService.PathFor(Domain.DeliveryRecords.ShareToken.New().Token), UriKind.Relative), Cancel);
+        using var response = await visitor.GetAsync(new Uri(SharedRecordService.PathFor(Domain.ShareToken.New().Token), UriKind.Relative), Cancel);
 
         Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
         Assert.Contains("This link is no longer valid", await response.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
@@ -90,7 +90,7 @@ public sealed class SharedRecordTests(AppHost app, BrowserFixture browser)
                 }
             },
         }) { BaseAddress = App.BaseAddress };
-        var path = new Uri(SharedRecordService.PathFor(Domain.DeliveryRecords.ShareToken.New().Token), UriKind.Relative);
+        var path = new Uri(SharedRecordService.PathFor(Domain.ShareToken.New().Token), UriKind.Relative);
 
         // More than twice the allowance of 60 a minute: whatever minute boundary falls in the loop, one window overflows.
         HttpResponseMessage? limited = null;

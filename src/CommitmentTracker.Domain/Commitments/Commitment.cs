@@ -235,6 +235,52 @@ public sealed class Commitment : IHasDomainEvents
         SetCompleted(completedOn);
     }
 
+    /// <summary>The step of an outcome promise where the customer confirms the result, if it has one.</summary>
+    public Milestone? CustomerAcceptanceStep => _milestones.LastOrDefault(m => m.IsCustomerAcceptance);
+
+    /// <summary>
+    /// Why the customer cannot confirm this promise's outcome themselves now, or null when they can: only an outcome we
+    /// promised, not waived or already confirmed, and (when it has milestones) once every step before the acceptance is finished.
+    /// </summary>
+    public string? WhyCustomerCannotAccept()
+    {
+        if (Kind != CommitmentKind.Outcome || Direction != CommitmentDirection.Ours)
+            return "Only an outcome we promised is confirmed by the customer.";
+        if (Status == CommitmentStatus.Waived)
+            return "This promise was cancelled by agreement.";
+        if (Acceptance is not null || CustomerAcceptanceStep is { Status: MilestoneStatus.Done })
+            return "This outcome has already been confirmed.";
+        if (_milestones.Count == 0)
+            return null;
+        if (CustomerAcceptanceStep is not { } step)
+            return "This promise has no confirmation step: please tell your representative instead.";
+        if (_milestones.Any(m => m != step && !m.IsFinished))
+            return "The steps before your confirmation are not finished yet.";
+        return null;
+    }
+
+    /// <summary>
+    /// Records the customer's confirmation that the outcome was reached, as their own act: the acceptance step is marked done
+    /// with <paramref name="acceptance"/> (or, without milestones, the promise is completed with it), so the promise is kept
+    /// and the Ordered -> Delivered gate sees the acceptance.
+    /// </summary>
+    public void AcceptOutcome(CustomerAcceptance acceptance, string byActor, DateTimeOffset now, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(acceptance);
+        if (WhyCustomerCannotAccept() is { } why)
+            throw new DomainException(why);
+        Guard.Required(acceptance.ConfirmedBy, "Your name", FieldLengths.Name);
+        if (acceptance.ConfirmedOn > today)
+            throw new DomainException("A confirmation cannot be dated in the future.");
+        if (CustomerAcceptanceStep is not { } step)
+        {
+            Complete(acceptance.ConfirmedOn, today, acceptance);
+            return;
+        }
+        UpdateMilestone(step.Id, new MilestoneChange(MilestoneStatus.Done, step.ForecastDate, acceptance.ConfirmedOn,
+            Note: $"Confirmed by {acceptance.ConfirmedBy} through the customer's link.", Acceptance: acceptance), byActor, now, today);
+    }
+
     /// <summary>Moves an open promise whose date passed to Broken; returns whether it changed.</summary>
     public bool RefreshStatus(DateOnly today)
     {

@@ -163,6 +163,18 @@ public sealed class Deal
             touchpoint.Cancel();
     }
 
+    /// <summary>Why the customer cannot confirm the outcome of the promise now (the deal is settled, or the promise's own reason); null when they can.</summary>
+    public string? WhyCustomerCannotAccept(Commitment commitment) => WhySettled() ?? commitment.WhyCustomerCannotAccept();
+
+    /// <summary>Records the customer's confirmation that an outcome promise was reached (see <see cref="Commitment.AcceptOutcome"/>).</summary>
+    public void RecordOutcomeAcceptance(Guid commitmentId, CustomerAcceptance acceptance, string byActor, DateTimeOffset now, DateOnly today)
+    {
+        var commitment = Commitment(commitmentId);
+        if (WhyCustomerCannotAccept(commitment) is { } why)
+            throw new DomainException(why);
+        commitment.AcceptOutcome(acceptance, byActor, now, today);
+    }
+
     // ---------- checklist ----------
 
     /// <summary>

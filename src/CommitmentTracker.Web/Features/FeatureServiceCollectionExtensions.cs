@@ -1,5 +1,6 @@
 using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Features.Risk;
+using CommitmentTracker.Web.Features.CustomerLinks;
 using CommitmentTracker.Web.Features.DeliveryRecords;
 using FluentValidation;
 
@@ -36,6 +37,9 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<DeliveryRecords.DeliveryRecordService>();
         services.AddScoped<DeliveryRecords.SharedRecordService>();
         services.AddSharedRecordRateLimit(configuration);
+        services.AddScoped<CustomerLinks.CustomerLinkService>();
+        services.AddScoped<CustomerLinks.CustomerPageService>();
+        services.AddCustomerLinkRateLimit(configuration);
         services.AddScoped<Recovery.RecoveryService>();
         services.AddScoped<Alerts.AlertsService>();
         services.AddSingleton<Alerts.DigestService>();

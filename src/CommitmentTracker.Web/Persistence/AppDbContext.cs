@@ -42,6 +42,7 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<SignInFailure> SignInFailures => Set<SignInFailure>();
     public DbSet<CommitmentTracker.Domain.Recovery.RecoveryPlan> RecoveryPlans => Set<CommitmentTracker.Domain.Recovery.RecoveryPlan>();
     public DbSet<CommitmentTracker.Domain.DeliveryRecords.SharedRecordLink> SharedRecordLinks => Set<CommitmentTracker.Domain.DeliveryRecords.SharedRecordLink>();
+    public DbSet<CommitmentTracker.Domain.CustomerLinks.CustomerLink> CustomerLinks => Set<CommitmentTracker.Domain.CustomerLinks.CustomerLink>();
 
     /// <summary>The deals the save in progress touches, announced once it is stored.</summary>
     internal List<Guid> ChangedDeals { get; set; } = [];

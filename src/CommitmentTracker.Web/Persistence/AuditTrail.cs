@@ -1,6 +1,7 @@
 using System.Globalization;
 using CommitmentTracker.Domain.Accounts;
 using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Domain.CustomerLinks;
 using CommitmentTracker.Domain.Deals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -13,7 +14,7 @@ internal static class AuditTrail
     private static readonly HashSet<Type> Audited =
     [
         typeof(Deal), typeof(Commitment), typeof(Milestone), typeof(DealChecklistItem), typeof(Touchpoint),
-        typeof(SharedRisk), typeof(TechnicalReview), typeof(Account), typeof(Contact),
+        typeof(SharedRisk), typeof(TechnicalReview), typeof(Account), typeof(Contact), typeof(CustomerLink),
     ];
 
     public static List<AuditEntry> Collect(ChangeTracker tracker, string changedBy, DateTimeOffset now)
@@ -87,6 +88,7 @@ internal static class AuditTrail
         Touchpoint t => t.DealId,
         SharedRisk r => r.DealId,
         TechnicalReview r => r.DealId,
+        CustomerLink l => l.DealId,
         _ => null,
     };
 
@@ -101,6 +103,7 @@ internal static class AuditTrail
         TechnicalReview r => r.Request,
         Account a => a.Name,
         Contact c => c.Name,
+        CustomerLink l => $"expires {l.ExpiresAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}",
         _ => entity.GetType().Name,
     };
 

@@ -52,6 +52,9 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
         ["CommunicationsService.CompleteTouchpointAsync"] = Team,
         ["CommunicationsService.CorrectAsync"] = Team,
         ["CommunicationsService.LogAsync"] = Team,
+        ["CustomerLinkService.CreateAsync"] = Team,
+        ["CustomerLinkService.ListAsync"] = Readers,
+        ["CustomerLinkService.RevokeAsync"] = Team,
         ["DashboardService.AtRiskAsync"] = "ManagerNorth ManagerSouth Admin",
         ["DashboardService.GetAsync"] = "ManagerNorth ManagerSouth Admin",
         ["DashboardService.RecordRowsAsync"] = "ManagerNorth ManagerSouth Admin",
@@ -276,10 +279,15 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
             // North's rep's record, and a public link to North's record that North's rep created.
             _ids["repId"] = repId;
             var link = CommitmentTracker.Domain.DeliveryRecords.SharedRecordLink.Create(CommitmentTracker.Domain.DeliveryRecords.SharedRecordScope.Team,
-                _actors[Who.RepNorth].TeamId!.Value, null, CommitmentTracker.Domain.DeliveryRecords.ShareToken.New().Hash, 30, null, repId, DateTimeOffset.UtcNow);
+                _actors[Who.RepNorth].TeamId!.Value, null, CommitmentTracker.Domain.ShareToken.New().Hash, 30, null, repId, DateTimeOffset.UtcNow);
             db.SharedRecordLinks.Add(link);
             await db.SaveChangesAsync(cancel);
             _ids["linkId"] = link.Id;
+            // A customer's link on North's deal, for its revocation.
+            var customerLink = CommitmentTracker.Domain.CustomerLinks.CustomerLink.Create(deal.Id, CommitmentTracker.Domain.ShareToken.New().Hash, 30, repId, DateTimeOffset.UtcNow);
+            db.CustomerLinks.Add(customerLink);
+            await db.SaveChangesAsync(cancel);
+            _ids["customerLinkId"] = customerLink.Id;
             // A user of its own for the user administration calls, so no demo user is locked or deactivated.
             _ids["userId"] = (await database.CreateAsync(AppRoles.Rep, await db.Teams.SingleAsync(t => t.Id == _actors[Who.RepNorth].TeamId, cancel))).UserId;
         }

@@ -247,8 +247,11 @@ public sealed class DealsService(
             .Append(deal.OwnerId).Distinct().ToList();
         var names = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, cancellationToken);
         names["system"] = "System";
+        // A customer acting through their link is named as such (the link's short id tells links apart).
+        foreach (var by in communications.Select(c => c.LoggedBy).Where(Domain.CustomerLinks.CustomerLink.IsCustomerActor))
+            names[by] = $"The customer ({by})";
         foreach (var by in history.Select(h => h.ChangedBy).Where(id => !names.ContainsKey(id)))
-            names[by] = "System";
+            names[by] = Domain.CustomerLinks.CustomerLink.IsCustomerActor(by) ? $"The customer ({by})" : "System";
         // Per promise: its open recovery plan, else its newest closed one.
         var plans = await db.RecoveryPlans.AsNoTracking().Where(p => p.DealId == dealId)
             .Select(p => new { p.CommitmentId, p.Id, Open = p.ResolvedAt == null, p.DetectedAt }).ToListAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.DeliveryRecords;
 using CommitmentTracker.Web.Features.Dashboard;

@@ -1,3 +1,4 @@
+using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.DeliveryRecords;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;

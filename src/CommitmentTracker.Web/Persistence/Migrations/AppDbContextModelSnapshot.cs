@@ -685,6 +685,61 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.ToTable("communication_entries", (string)null);
                 });
 
+            modelBuilder.Entity("CommitmentTracker.Domain.CustomerLinks.CustomerLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("DealId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deal_id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_customer_links");
+
+                    b.HasIndex("CreatedBy")
+                        .HasDatabaseName("ix_customer_links_created_by");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_customer_links_token_hash");
+
+                    b.HasIndex("DealId", "CreatedAt")
+                        .HasDatabaseName("ix_customer_links_deal_id_created_at");
+
+                    b.ToTable("customer_links", (string)null);
+                });
+
             modelBuilder.Entity("CommitmentTracker.Domain.Deals.Deal", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2318,6 +2373,23 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_communication_entries_deals_deal_id");
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.CustomerLinks.CustomerLink", b =>
+                {
+                    b.HasOne("CommitmentTracker.Web.Persistence.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_links_asp_net_users_created_by");
+
+                    b.HasOne("CommitmentTracker.Domain.Deals.Deal", null)
+                        .WithMany()
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_customer_links_deals_deal_id");
                 });
 
             modelBuilder.Entity("CommitmentTracker.Domain.Deals.Deal", b =>
