@@ -60,6 +60,7 @@ try
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddFeatures(builder.Configuration);
     builder.Services.AddPublicAddress(builder.Configuration);
+    CommitmentTracker.Web.Features.Api.ApiRoutes.AddApi(builder.Services);
     builder.Services.Configure<CommitmentTracker.Web.Features.Alerts.EmailOptions>(builder.Configuration.GetSection(CommitmentTracker.Web.Features.Alerts.EmailOptions.Section));
     builder.Services.Configure<CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions>(builder.Configuration.GetSection(CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions.Section));
 
@@ -75,6 +76,7 @@ try
         app.UseHsts();
     }
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+    CommitmentTracker.Web.Features.Api.ApiProblems.UseApiProblems(app);
     app.UseSerilogRequestLogging();
     app.UsePublicAddress();
     // Explicit, so they run after the security headers (left implicit, WebApplication puts them first in the pipeline).
@@ -89,6 +91,7 @@ try
     app.MapStaticAssets();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     app.MapAdditionalIdentityEndpoints();
+    CommitmentTracker.Web.Features.Api.ApiRoutes.MapApi(app);
 
     await app.RunAsync();
     return 0;
