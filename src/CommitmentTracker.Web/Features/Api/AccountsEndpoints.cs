@@ -26,7 +26,7 @@ public static class AccountsEndpoints
     {
         var accounts = api.MapGroup("/accounts").WithTags("Accounts");
 
-        accounts.MapGet("/", async (HttpContext http, AccountsService service, string? search, string? industry, bool? onlyMine, bool? brokenLately, bool? openAtRisk,
+        accounts.MapGet("", async (HttpContext http, AccountsService service, string? search, string? industry, bool? onlyMine, bool? brokenLately, bool? openAtRisk,
             string? sort, int? page, int? pageSize, CancellationToken ct) =>
         {
             var request = ApiPaging.Request(page, pageSize, sort, Sortable);

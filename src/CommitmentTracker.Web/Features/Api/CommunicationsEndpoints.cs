@@ -51,7 +51,7 @@ public static class CommunicationsEndpoints
                 Summary = body.Summary ?? "",
                 OccurredOn = body.OccurredOn?.ToDateTime(TimeOnly.MinValue),
                 OccurredAt = body.OccurredAt,
-                TimeZone = body.TimeZone ?? "UTC",
+                TimeZone = body.TimeZone ?? "Etc/UTC",
             }, ct);
             return TypedResults.Created($"{ApiRoutes.V1}/communications/{id}", await ReadAsync(http, dbFactory, id, ct));
         }).WithTags("Communications").WithName("LogCommunication").WithSummary("Logs a communication on a deal (the deal's rep or their manager)");

@@ -27,7 +27,7 @@ public static class DealsEndpoints
     {
         var deals = api.MapGroup("/deals").WithTags("Deals");
 
-        deals.MapGet("/", async (HttpContext http, DealsService service, DealStage? stage, string? search, string? sort, int? page, int? pageSize, CancellationToken ct) =>
+        deals.MapGet("", async (HttpContext http, DealsService service, DealStage? stage, string? search, string? sort, int? page, int? pageSize, CancellationToken ct) =>
         {
             var request = ApiPaging.Request(page, pageSize, sort, Sortable);
             var result = await service.ListAsync(ApiCaller.Of(http).Actor, new DealListQuery(stage, search), request, ct);
@@ -41,7 +41,7 @@ public static class DealsEndpoints
             TypedResults.Ok(await ReadAsync(http, service, id, ct)))
             .WithName("GetDeal").WithSummary("Gets a deal with its promises; the ETag guards the deal's own fields");
 
-        deals.MapPost("/", async (HttpContext http, DealsService service, NewDealRequest body, CancellationToken ct) =>
+        deals.MapPost("", async (HttpContext http, DealsService service, NewDealRequest body, CancellationToken ct) =>
         {
             var id = await service.CreateAsync(ApiCaller.Of(http).Actor, new NewDealInput
             {

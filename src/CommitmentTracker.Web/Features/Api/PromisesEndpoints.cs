@@ -29,7 +29,7 @@ public static class PromisesEndpoints
     {
         var promises = api.MapGroup("/promises").WithTags("Promises");
 
-        promises.MapGet("/", async (HttpContext http, IDbContextFactory<AppDbContext> dbFactory, Guid? dealId, CommitmentStatus? status,
+        promises.MapGet("", async (HttpContext http, IDbContextFactory<AppDbContext> dbFactory, Guid? dealId, CommitmentStatus? status,
             CommitmentDirection? direction, CommitmentKind? kind, RiskLevel? riskLevel, DateOnly? promisedFrom, DateOnly? promisedTo,
             string? sort, int? page, int? pageSize, CancellationToken ct) =>
         {

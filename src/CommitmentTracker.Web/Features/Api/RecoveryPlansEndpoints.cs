@@ -22,7 +22,7 @@ public static class RecoveryPlansEndpoints
     {
         var plans = api.MapGroup("/recovery-plans").WithTags("Recovery plans");
 
-        plans.MapGet("/", async (HttpContext http, RecoveryService service, RecoveryListFilter? state, int? page, int? pageSize, CancellationToken ct) =>
+        plans.MapGet("", async (HttpContext http, RecoveryService service, RecoveryListFilter? state, int? page, int? pageSize, CancellationToken ct) =>
         {
             var request = ApiPaging.Request(page, pageSize, null, []);
             // The service reads the list the recovery page shows (at most 500, open ones first, overdue first); paged here.

@@ -14,6 +14,10 @@ namespace CommitmentTracker.Web.Tests.Features.Api;
 /// The whole app (the real pipeline: authentication, the API's problem details, the status pages it must keep away) on a
 /// fresh PostgreSQL database, its clock at <see cref="TestDeals.Now"/> so arranged deals and the validators agree on today.
 /// </summary>
+/// <remarks>
+/// One host for every API test class (a collection fixture): the app's Serilog bootstrap logger is process-wide, and two
+/// hosts built at the same moment would both try to freeze it.
+/// </remarks>
 public sealed class ApiHost(PostgresServer server) : IAsyncLifetime
 {
     private readonly DirectoryInfo _keys = Directory.CreateTempSubdirectory("ct-api-keys-");
@@ -68,4 +72,11 @@ public sealed class ApiHost(PostgresServer server) : IAsyncLifetime
         await Database.DisposeAsync();
         _keys.Delete(recursive: true);
     }
+}
+
+/// <summary>The API test classes share one <see cref="ApiHost"/> and run one after the other.</summary>
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiHost>
+{
+    public const string Name = "API";
 }

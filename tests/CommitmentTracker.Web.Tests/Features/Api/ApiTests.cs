@@ -9,6 +9,7 @@ using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CommitmentTracker.Web.Tests.Features.Api;
 
@@ -17,7 +18,8 @@ namespace CommitmentTracker.Web.Tests.Features.Api;
 /// a 404 like in the app), validation problems with field names, ETag / If-Match (428, 412), paging, read-only, revoked and
 /// expired tokens, and problem details for every error.
 /// </summary>
-public sealed class ApiTests(ApiHost host) : IClassFixture<ApiHost>
+[Collection(ApiCollection.Name)]
+public sealed class ApiTests(ApiHost host)
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
     private TestDatabase Db => host.Database;
@@ -355,6 +357,21 @@ public sealed class ApiTests(ApiHost host) : IClassFixture<ApiHost>
             Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
             Assert.Contains(why, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task A_token_made_on_the_tokens_page_works_until_its_owner_revokes_it()
+    {
+        var people = await PeopleAsync();
+        await using var scope = host.Factory.Services.CreateAsyncScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<CommitmentTracker.Web.Features.Api.ApiTokensService>();
+        var created = await tokens.CreateAsync(people.RepNorth, new CommitmentTracker.Web.Features.Api.NewApiTokenInput { Name = "CRM" }, Cancel);
+        using var client = host.Client(created.Secret);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/api/v1/deals", UriKind.Relative), Cancel)).StatusCode);
+
+        await tokens.RevokeAsync(people.RepNorth, created.Token.Id, Cancel);
+
+        await ProblemAsync(await client.GetAsync(new Uri("/api/v1/deals", UriKind.Relative), Cancel), HttpStatusCode.Unauthorized);
     }
 
     [Fact]
