@@ -76,8 +76,9 @@ try
         app.UseHsts();
     }
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-    CommitmentTracker.Web.Features.Api.ApiProblems.UseApiProblems(app);
     app.UseSerilogRequestLogging();
+    // Inside request logging, so an API refusal is logged as its status (404, 412), not as an exception.
+    CommitmentTracker.Web.Features.Api.ApiProblems.UseApiProblems(app);
     app.UsePublicAddress();
     // Explicit, so they run after the security headers (left implicit, WebApplication puts them first in the pipeline).
     app.UseAuthentication();

@@ -50,10 +50,22 @@ public sealed class OpenApiDocumentTests(ApiHost host)
         using var client = host.Client();
 
         var page = await client.GetAsync(new Uri("/api/reference", UriKind.Relative), Cancel);
+        if (page.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.MovedPermanently)
+        {
+            // Scalar sends the bare path on to its own (a trailing slash or the document's name), still under /api/reference.
+            Assert.StartsWith("/api/reference", page.Headers.Location!.OriginalString, StringComparison.Ordinal);
+            page = await client.GetAsync(page.Headers.Location, Cancel);
+        }
         var signIn = await client.GetAsync(new Uri("/Account/Login", UriKind.Relative), Cancel);
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains("openapi/v1.json", await page.Content.ReadAsStringAsync(Cancel), StringComparison.Ordinal);
+        var html = await page.Content.ReadAsStringAsync(Cancel);
+        Assert.Contains("openapi", html, StringComparison.Ordinal);
+        // Its script is served from this site, which the policy's 'self' allows.
+        var script = System.Text.RegularExpressions.Regex.Match(html, "<script[^>]*src=\"(?<src>[^\"]+)\"").Groups["src"].Value;
+        Assert.False(string.IsNullOrEmpty(script), html);
+        var scriptUri = new Uri(new Uri("http://localhost" + page.RequestMessage!.RequestUri!.AbsolutePath), script);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(scriptUri.PathAndQuery, UriKind.Relative), Cancel)).StatusCode);
         Assert.Contains("'unsafe-inline'", ScriptPolicy(page), StringComparison.Ordinal);
         Assert.DoesNotContain("'unsafe-inline'", ScriptPolicy(signIn), StringComparison.Ordinal);
     }
