@@ -70,6 +70,7 @@ try
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddFeatures(builder.Configuration);
     builder.Services.AddPublicAddress(builder.Configuration);
+    CommitmentTracker.Web.Features.Api.ApiRoutes.AddApi(builder.Services);
     builder.Services.Configure<CommitmentTracker.Web.Features.Alerts.EmailOptions>(builder.Configuration.GetSection(CommitmentTracker.Web.Features.Alerts.EmailOptions.Section));
     builder.Services.Configure<CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions>(builder.Configuration.GetSection(CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions.Section));
 
@@ -86,6 +87,8 @@ try
     }
     app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
     app.UseSerilogRequestLogging();
+    // Inside request logging, so an API refusal is logged as its status (404, 412), not as an exception.
+    CommitmentTracker.Web.Features.Api.ApiProblems.UseApiProblems(app);
     app.UsePublicAddress();
     // Explicit, so they run after the security headers (left implicit, WebApplication puts them first in the pipeline).
     app.UseAuthentication();
@@ -105,6 +108,7 @@ try
     app.MapStaticAssets();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     app.MapAdditionalIdentityEndpoints();
+    CommitmentTracker.Web.Features.Api.ApiRoutes.MapApi(app);
 
     await app.RunAsync();
     return 0;

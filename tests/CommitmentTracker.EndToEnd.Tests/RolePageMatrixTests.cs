@@ -46,6 +46,7 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         ["/admin/risks"] = [AppRoles.Admin],
         ["/admin/risk-settings"] = [AppRoles.Admin],
         ["/settings"] = Roles.All,
+        ["/settings/api-tokens"] = Roles.All,
     };
 
     /// <summary>A demo user per role; "" is a visitor who is not signed in.</summary>

@@ -41,6 +41,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<CustomerLinks.CustomerPageService>();
         services.AddCustomerLinkRateLimit(configuration);
         services.AddScoped<Recovery.RecoveryService>();
+        services.AddScoped<Api.ApiTokensService>();
         services.AddScoped<Alerts.AlertsService>();
         services.AddSingleton<Alerts.DigestService>();
         services.AddSingleton<Alerts.MailSender>();

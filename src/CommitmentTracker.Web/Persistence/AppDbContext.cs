@@ -40,6 +40,7 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<DailyDigest> DailyDigests => Set<DailyDigest>();
     public DbSet<SignInFailure> SignInFailures => Set<SignInFailure>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<CommitmentTracker.Domain.Recovery.RecoveryPlan> RecoveryPlans => Set<CommitmentTracker.Domain.Recovery.RecoveryPlan>();
     public DbSet<CommitmentTracker.Domain.DeliveryRecords.SharedRecordLink> SharedRecordLinks => Set<CommitmentTracker.Domain.DeliveryRecords.SharedRecordLink>();
     public DbSet<CommitmentTracker.Domain.CustomerLinks.CustomerLink> CustomerLinks => Set<CommitmentTracker.Domain.CustomerLinks.CustomerLink>();

@@ -31,6 +31,16 @@ public static class SecurityHeaders
         "frame-ancestors 'none'" +
         (https ? "; upgrade-insecure-requests" : "");
 
+    /// <summary>
+    /// The API reference page (Scalar, <c>Features/Api</c>) starts itself with an inline module script that cannot carry our
+    /// nonce, so on that path alone scripts may be inline; the page shows no user data and loads nothing from elsewhere.
+    /// </summary>
+    public static string ReferencePagePolicyFor(string nonce, bool https) =>
+        PolicyFor(nonce, https).Replace($"script-src 'self' 'nonce-{nonce}'", "script-src 'self' 'unsafe-inline'", StringComparison.Ordinal);
+
+    /// <summary>The path of the API reference page, the one place <see cref="ReferencePagePolicyFor"/> applies.</summary>
+    public const string ReferencePagePath = "/api/reference";
+
     /// <summary>The nonce of this response's Content-Security-Policy, for the inline scripts the page must render.</summary>
     public static string CspNonce(this HttpContext context)
     {
@@ -53,7 +63,9 @@ public static class SecurityHeaders
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = PolicyFor(context.CspNonce(), context.Request.IsHttps);
+                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ReferencePagePath)
+                    ? ReferencePagePolicyFor(context.CspNonce(), context.Request.IsHttps)
+                    : PolicyFor(context.CspNonce(), context.Request.IsHttps);
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "same-origin";
                 headers.XFrameOptions = "DENY";

@@ -34,6 +34,9 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
     internal static readonly IReadOnlyDictionary<string, string> Expected = new Dictionary<string, string>
     {
         ["AccountsService.AddContactAsync"] = Team,
+        ["ApiTokensService.CreateAsync"] = Everyone,
+        ["ApiTokensService.ListAsync"] = Everyone,
+        ["ApiTokensService.RevokeAsync"] = "RepNorth Admin",
         ["AccountsService.GetAsync"] = Readers,
         ["AccountsService.IndustriesAsync"] = Everyone,
         ["AccountsService.ListAsync"] = Everyone,
@@ -288,6 +291,11 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
             db.CustomerLinks.Add(customerLink);
             await db.SaveChangesAsync(cancel);
             _ids["customerLinkId"] = customerLink.Id;
+            // A personal API token of North's rep: theirs and an admin's to revoke, nobody else's.
+            var apiToken = ApiToken.Create(repId, "Matrix", 30, false, DateTimeOffset.UtcNow).Token;
+            db.ApiTokens.Add(apiToken);
+            await db.SaveChangesAsync(cancel);
+            _ids["tokenId"] = apiToken.Id;
             // A user of its own for the user administration calls, so no demo user is locked or deactivated.
             _ids["userId"] = (await database.CreateAsync(AppRoles.Rep, await db.Teams.SingleAsync(t => t.Id == _actors[Who.RepNorth].TeamId, cancel))).UserId;
         }
