@@ -16,10 +16,12 @@ try
     var builder = WebApplication.CreateBuilder(args);
     // Static web assets (MudBlazor's css/js) are served from the build output in every environment, not only Development.
     builder.WebHost.UseStaticWebAssets();
+    // The host's own logger, not the static bootstrap one reloaded in place: two hosts starting in one process (the test
+    // suites) would otherwise both freeze the same bootstrap logger, and the second start fails.
     builder.Host.UseSerilog((context, services, logger) => logger
         .ReadFrom.Configuration(context.Configuration)
         .ReadFrom.Services(services)
-        .Enrich.FromLogContext());
+        .Enrich.FromLogContext(), preserveStaticLogger: true);
     builder.AddObservability();
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
@@ -75,6 +77,8 @@ try
     builder.Services.Configure<CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions>(builder.Configuration.GetSection(CommitmentTracker.Web.Features.Fulfilment.FulfilmentOptions.Section));
 
     var app = builder.Build();
+    // What logs through the static logger (the page boundary's Commands) writes through the configured one from here on.
+    Log.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
 
     // First, so it answers before any other error page: an outage is a 503 with Retry-After, never a stack trace.
     app.UseDatabaseUnavailablePage();
