@@ -42,6 +42,9 @@ public sealed class TwoInstances(PostgresServer postgres) : IAsyncLifetime
             ["Email__SecureSocketOptions"] = "None",
             // Both dispatchers look at the outbox every second: they race for every alert.
             ["Email__PollSeconds"] = "1",
+            // Each instance sweeps at start, then every hour: the class ends well within the first interval, however busy
+            // the machine, so "one run" is what the timetable allows.
+            ["Risk__SweepIntervalMinutes"] = "60",
             // The daily digest is due from midnight UTC: both instances try to send it as they start.
             ["Email__DigestHourUtc"] = "0",
         };
