@@ -1,5 +1,6 @@
 using System.Net;
 using CommitmentTracker.EndToEnd.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -72,6 +73,10 @@ public sealed class InstanceFailoverTests(TwoInstances instances, BrowserFixture
         using var direct = new HttpClient(handler) { BaseAddress = instances.App2.BaseAddress };
         using var response = await direct.GetAsync(new Uri("fulfilment", UriKind.Relative), Cancel);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // One key, made by app1 as it started; app2 used it rather than making its own.
+        await using (var db = instances.CreateDbContext())
+            Assert.Single(await db.DataProtectionKeys.AsNoTracking().ToListAsync(Cancel));
 
         Figures.Record($"sign-in kept: a user signed in through app1 was back on the same page, still signed in, on app2 " +
             $"{(backAt - stoppedAt).TotalSeconds:F1} s after app1 was sent SIGTERM (the page reloaded by itself); their saved change was there");
