@@ -82,9 +82,5 @@ public sealed class InstanceFailoverTests(TwoInstances instances, BrowserFixture
             $"{(backAt - stoppedAt).TotalSeconds:F1} s after app1 was sent SIGTERM (the page reloaded by itself); their saved change was there");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_context is not null)
-            await _context.CloseAsync();
-    }
+    public async ValueTask DisposeAsync() => await instances.CloseAsync(_context is null ? [] : [_context]);
 }

@@ -232,11 +232,7 @@ public sealed class SeveralInstancesTests(TwoInstances instances, BrowserFixture
         return page;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var context in _contexts)
-            await context.CloseAsync();
-    }
+    public async ValueTask DisposeAsync() => await instances.CloseAsync(_contexts);
 }
 
 /// <summary>The figures of the several-instances tests: printed to the test output and kept in e2e-logs/several-instances.txt.</summary>

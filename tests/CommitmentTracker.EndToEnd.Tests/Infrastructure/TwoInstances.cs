@@ -70,6 +70,38 @@ public sealed class TwoInstances(PostgresServer postgres) : IAsyncLifetime
         return page.Context.AddCookiesAsync([new Cookie { Name = "ct_node", Value = instance.Name, Url = Nginx.BaseAddress.ToString() }]);
     }
 
+    /// <summary>
+    /// When the test failed: a screenshot of each page and nginx's access and error logs, in the instances' log folder
+    /// (named in the test output). Then closes the pages' browser contexts.
+    /// </summary>
+    public async Task CloseAsync(IReadOnlyList<IBrowserContext> contexts)
+    {
+        ArgumentNullException.ThrowIfNull(contexts);
+        if (TestContext.Current.TestState?.Result == TestResult.Failed)
+        {
+            var index = 0;
+            foreach (var page in contexts.SelectMany(c => c.Pages))
+            {
+                try
+                {
+                    await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(LogDirectory, $"failure-page-{index++}.png"), FullPage = true });
+                }
+                catch (PlaywrightException)
+                {
+                    // a page that is gone has nothing to show
+                }
+            }
+            if (Nginx is not null)
+            {
+                await File.WriteAllLinesAsync(Path.Combine(LogDirectory, "nginx-access.log"), Nginx.AccessLog);
+                await File.WriteAllTextAsync(Path.Combine(LogDirectory, "nginx-error.log"), Nginx.ErrorLog);
+            }
+            TestContext.Current.TestOutputHelper?.WriteLine($"Screenshots, nginx's and the apps' logs: {LogDirectory}");
+        }
+        foreach (var context in contexts)
+            await context.CloseAsync();
+    }
+
     /// <summary>The upstream address nginx logs for an instance.</summary>
     public static string UpstreamOf(AppProcess instance) => $"127.0.0.1:{(instance ?? throw new ArgumentNullException(nameof(instance))).Port}";
 
