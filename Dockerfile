@@ -11,8 +11,8 @@ RUN dotnet publish src/CommitmentTracker.Web/CommitmentTracker.Web.csproj -c Rel
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /app .
-ENV ASPNETCORE_URLS=http://+:8080 \
-    DataProtection__KeysDirectory=/data/keys
+# Sign-in cookie keys are kept in the database: every instance shares them, a new container keeps everyone signed in.
+ENV ASPNETCORE_URLS=http://+:8080
 EXPOSE 8080
 VOLUME /data
 USER $APP_UID

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: domain unit tests, tests on real PostgreSQL, and end-to-end tests in Chromium.
+# Runs every test: domain unit tests, tests on real PostgreSQL, and end-to-end tests in Chromium (one of them with two
+# app instances behind nginx).
 # Ends with one line: "Tests: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -7,6 +8,7 @@ source scripts/prerequisites.sh
 ensure_dotnet || exit 1
 ensure_postgres_binaries || exit 1
 ensure_chromium || exit 1
+ensure_nginx || exit 1
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

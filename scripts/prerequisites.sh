@@ -36,6 +36,16 @@ ensure_chromium() {
     _install chromium "Chromium for the end-to-end browser tests"
 }
 
+# nginx (Debian's) is the load balancer of the two-instance end-to-end test.
+ensure_nginx() {
+    if [ -n "${CT_NGINX_PATH:-}" ] && [ -x "${CT_NGINX_PATH}" ]; then return 0; fi
+    if [ -x /usr/sbin/nginx ]; then return 0; fi
+    # nginx-light is enough (Debian 12); newer Debian releases have only nginx.
+    local package=nginx-light
+    if command -v apt-cache >/dev/null 2>&1 && ! apt-cache show nginx-light >/dev/null 2>&1; then package=nginx; fi
+    _install "$package" "nginx for the two-instance end-to-end test (the load balancer in front of two app processes)"
+}
+
 ensure_dotnet() {
     if command -v dotnet >/dev/null 2>&1; then return 0; fi
     echo "Missing: the .NET 10 SDK. See https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2

@@ -63,12 +63,11 @@ try
     // ends it within a minute; a changed role is reissued); every action reads the user afresh anyway (ActorAccessor).
     builder.Services.Configure<SecurityStampValidatorOptions>(o =>
         o.ValidationInterval = CommitmentTracker.Web.Components.Account.IdentityRevalidatingAuthenticationStateProvider.Interval);
-    var keysDirectory = Path.GetFullPath(builder.Configuration["DataProtection:KeysDirectory"] ?? ".data/keys");
+    // Sign-in cookies are protected with keys kept in the database: every instance reads the same keys, and a restart
+    // keeps everyone signed in. One application name, so instances (and paths) share them. See decision 40.
     builder.Services.AddDataProtection()
-        .SetApplicationName("CommitmentTracker")
-        .PersistKeysToFileSystem(new DirectoryInfo(keysDirectory));
-    // Said plainly here instead of the framework's warning about an unencrypted key (appsettings.json quiets it).
-    Log.Information("Sign-in cookie keys are kept in {KeysDirectory}, not encrypted: keep that folder readable by the app's account only", keysDirectory);
+        .SetApplicationName(AppDbContext.DataProtectionApplicationName)
+        .PersistKeysToDbContext<AppDbContext>();
     builder.Services.AddSingleton(TimeProvider.System);
     builder.Services.AddFeatures(builder.Configuration);
     builder.Services.AddPublicAddress(builder.Configuration);

@@ -65,7 +65,6 @@ public sealed class HttpsResponseTests(PostgresServer postgres) : IAsyncLifetime
             builder.UseEnvironment(AppHost.Environment);
             builder.UseSetting("ConnectionStrings:Default", connectionString);
             builder.UseSetting("Demo:Enabled", "false");
-            builder.UseSetting("DataProtection:KeysDirectory", keysDirectory);
             builder.UseSetting("Email:PickupDirectory", Path.Combine(keysDirectory, "mail"));
             builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {

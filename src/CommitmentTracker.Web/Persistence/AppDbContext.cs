@@ -6,6 +6,7 @@ using CommitmentTracker.Domain.Communications;
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Risk;
 using CommitmentTracker.Domain.Teams;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -13,10 +14,13 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace CommitmentTracker.Web.Persistence;
 
 /// <summary>The one database of the product: Identity and the domain model, on PostgreSQL.</summary>
-public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
 {
     /// <summary>Name of the shadow property mapped to PostgreSQL's xmin, the optimistic concurrency token.</summary>
     public const string Version = "RowVersion";
+
+    /// <summary>The one data-protection application name of every instance: cookies protected by one are read by all.</summary>
+    public const string DataProtectionApplicationName = "CommitmentTracker";
 
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<Account> Accounts => Set<Account>();
@@ -39,6 +43,10 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<RiskSettingsRecord> RiskSettings => Set<RiskSettingsRecord>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<DailyDigest> DailyDigests => Set<DailyDigest>();
+    public DbSet<RiskSweepRun> RiskSweepRuns => Set<RiskSweepRun>();
+
+    /// <summary>The sign-in cookie keys, shared by every instance (see Program.cs: PersistKeysToDbContext).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SignInFailure> SignInFailures => Set<SignInFailure>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<CommitmentTracker.Domain.Recovery.RecoveryPlan> RecoveryPlans => Set<CommitmentTracker.Domain.Recovery.RecoveryPlan>();

@@ -40,6 +40,10 @@ internal sealed class DatabaseMigrator(IServiceProvider services, IConfiguration
 
         await scope.ServiceProvider.GetRequiredService<ReferenceDataSeeder>().SeedAsync(cancellationToken);
         await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync(cancellationToken);
+
+        // The sign-in cookie's key, made now by the first instance on a new database (not at its first request), so an
+        // instance started after it uses the same key. Kept in data_protection_keys (decision 40).
+        scope.ServiceProvider.GetService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>()?.CreateProtector("CommitmentTracker.KeyRing").Protect([1]);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -6,7 +6,7 @@ namespace CommitmentTracker.Web.Persistence;
 /// Least privilege in the database: the owner role owns the schema and runs migrations; the app's role may read and write
 /// rows and nothing else. It may only INSERT and SELECT the append-only records (every table whose rows a
 /// <c>refuse_change_to_record</c> trigger guards: audit entries, communications, milestone updates, promised-date history,
-/// stage changes), may not delete shared record links or customer links (they are revoked, and the revocation kept), and, not being the owner, cannot alter a table, disable a trigger or truncate.
+/// stage changes) and the sign-in cookie keys, may not delete shared record links or customer links (they are revoked, and the revocation kept) or sweep runs, and, not being the owner, cannot alter a table, disable a trigger or truncate.
 /// </summary>
 public static class DatabasePrivileges
 {
@@ -65,6 +65,14 @@ public static class DatabasePrivileges
             -- Customer links likewise: revoked, never deleted.
             IF to_regclass('public.customer_links') IS NOT NULL THEN
                 EXECUTE format('REVOKE DELETE, TRUNCATE ON public.customer_links FROM %I', app);
+            END IF;
+            -- Sign-in cookie keys are only ever added (data protection retires a key by writing a newer one); sweep runs are
+            -- recorded and finished, never deleted.
+            IF to_regclass('public.data_protection_keys') IS NOT NULL THEN
+                EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON public.data_protection_keys FROM %I', app);
+            END IF;
+            IF to_regclass('public.risk_sweep_runs') IS NOT NULL THEN
+                EXECUTE format('REVOKE DELETE, TRUNCATE ON public.risk_sweep_runs FROM %I', app);
             END IF;
             IF to_regclass('public."__EFMigrationsHistory"') IS NOT NULL THEN
                 EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON public."__EFMigrationsHistory" FROM %I', app);

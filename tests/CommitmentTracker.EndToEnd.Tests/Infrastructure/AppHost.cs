@@ -155,7 +155,6 @@ public sealed partial class AppHost(PostgresServer postgres) : IAsyncLifetime
             builder.UseSetting("ConnectionStrings:Default", connectionString);
             builder.UseSetting("Demo:Enabled", "true");
             builder.UseSetting("Demo:ShowSignInHint", "true");
-            builder.UseSetting("DataProtection:KeysDirectory", keysDirectory);
             // Alert mails go to a pickup folder next to the keys, not into the repository.
             builder.UseSetting("Email:PickupDirectory", Path.Combine(keysDirectory, "mail"));
 

@@ -58,11 +58,16 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A page in a fresh browser context, so no test sees another test's sign-in cookie; optionally in a given time zone or viewport.</summary>
-    public async Task<IPage> NewPageAsync(AppHost app, string? timezoneId = null, ViewportSize? viewport = null)
+    public Task<IPage> NewPageAsync(AppHost app, string? timezoneId = null, ViewportSize? viewport = null) =>
+        NewPageAsync((app ?? throw new ArgumentNullException(nameof(app))).BaseAddress, timezoneId, viewport);
+
+    /// <summary>A page in a fresh browser context whose relative addresses go to <paramref name="baseAddress"/> (a load balancer, say).</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, string? timezoneId = null, ViewportSize? viewport = null)
     {
+        ArgumentNullException.ThrowIfNull(baseAddress);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = app.BaseAddress.ToString(),
+            BaseURL = baseAddress.ToString(),
             ViewportSize = viewport ?? new ViewportSize { Width = 1366, Height = 900 },
             Locale = "en-GB",
             TimezoneId = timezoneId,

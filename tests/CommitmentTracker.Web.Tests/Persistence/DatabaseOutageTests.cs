@@ -163,7 +163,6 @@ public sealed partial class DatabaseOutageTests : IAsyncLifetime
                 builder.UseSetting("ConnectionStrings:Default", Db.ConnectionString);
                 builder.UseSetting("Demo:Enabled", "false");
                 builder.UseSetting("Risk:SweepEnabled", "false");
-                builder.UseSetting("DataProtection:KeysDirectory", keys.FullName);
                 builder.UseSetting("Email:PickupDirectory", Path.Combine(keys.FullName, "mail"));
             });
             using var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
@@ -208,7 +207,6 @@ public sealed partial class DatabaseOutageTests : IAsyncLifetime
                 builder.UseSetting("PostgreSQL:DataDirectory", folder);
                 builder.UseSetting("Demo:Enabled", "false");
                 builder.UseSetting("Risk:SweepEnabled", "false");
-                builder.UseSetting("DataProtection:KeysDirectory", keys.FullName);
                 builder.UseSetting("Email:PickupDirectory", Path.Combine(keys.FullName, "mail"));
             }))
             {

@@ -93,6 +93,8 @@ public sealed class LeastPrivilegeTests(TestDatabase database) : IClassFixture<T
             Assert.Equal(["INSERT", "SELECT"], privileges[table].Order(StringComparer.Ordinal));
         Assert.Equal(["DELETE", "INSERT", "SELECT", "UPDATE"], privileges["deals"].Order(StringComparer.Ordinal));
         Assert.Equal(["SELECT"], privileges["__EFMigrationsHistory"]);
+        Assert.Equal(["INSERT", "SELECT"], privileges["data_protection_keys"].Order(StringComparer.Ordinal));
+        Assert.Equal(["INSERT", "SELECT", "UPDATE"], privileges["risk_sweep_runs"].Order(StringComparer.Ordinal));
         Assert.DoesNotContain(privileges, group => group.Contains("TRUNCATE") || group.Contains("TRIGGER") || group.Contains("REFERENCES"));
     }
 

@@ -9,6 +9,7 @@ public static class RiskFeature
     {
         services.AddSingleton<ISaveChangesInterceptor, RiskSaveInterceptor>();
         services.Configure<RiskSweepOptions>(configuration.GetSection(RiskSweepOptions.Section));
+        services.Configure<RiskSweepOptions>(o => o.Instance = Persistence.AppInstance.Name(configuration));
         services.AddSingleton<RiskSweep>();
         services.AddHostedService(sp => sp.GetRequiredService<RiskSweep>());
         return services;

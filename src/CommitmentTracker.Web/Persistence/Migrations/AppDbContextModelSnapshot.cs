@@ -2025,6 +2025,42 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.ToTable("risk_settings", (string)null);
                 });
 
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.RiskSweepRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Instance")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("instance");
+
+                    b.Property<int?>("PromisesChanged")
+                        .HasColumnType("integer")
+                        .HasColumnName("promises_changed");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_risk_sweep_runs");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_risk_sweep_runs_started_at");
+
+                    b.ToTable("risk_sweep_runs", (string)null);
+                });
+
             modelBuilder.Entity("CommitmentTracker.Web.Persistence.SignInFailure", b =>
                 {
                     b.Property<string>("LoginKey")
@@ -2051,6 +2087,30 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasDatabaseName("ix_sign_in_failures_last_failed_at");
 
                     b.ToTable("sign_in_failures", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
