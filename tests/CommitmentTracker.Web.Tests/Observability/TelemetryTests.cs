@@ -92,6 +92,24 @@ public sealed class TelemetryTests(TestDatabase database) : IClassFixture<TestDa
     }
 
     [Fact]
+    public async Task The_health_report_gives_the_sweeps_last_run_and_says_when_it_stopped_running()
+    {
+        var options = Options.Create(new RiskSweepOptions { Instance = "app-health" });
+        var at = Now.AddDays(30);
+        await new RiskSweep(database, new FakeTimeProvider(at), options, NullLogger<RiskSweep>.Instance).RunOnceAsync(Cancel);
+
+        var fresh = await new RiskSweepHealthCheck(database, new FakeTimeProvider(at.AddMinutes(5)), options).CheckHealthAsync(new HealthCheckContext(), Cancel);
+        var stale = await new RiskSweepHealthCheck(database, new FakeTimeProvider(at.AddMinutes(31)), options).CheckHealthAsync(new HealthCheckContext(), Cancel);
+
+        Assert.Equal(HealthStatus.Healthy, fresh.Status);
+        Assert.Equal("app-health", fresh.Data["instance"]);
+        Assert.Equal(at, (DateTimeOffset)fresh.Data["lastStartedAt"]);
+        Assert.True(fresh.Data.ContainsKey("promisesChanged"));
+        Assert.Equal(HealthStatus.Degraded, stale.Status);
+        Assert.Contains("last started 31 minutes ago", stale.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_health_report_says_when_alert_mail_has_waited_too_long()
     {
         var scene = await database.CreateSceneAsync();

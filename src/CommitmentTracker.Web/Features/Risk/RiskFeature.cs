@@ -12,6 +12,7 @@ public static class RiskFeature
         services.Configure<RiskSweepOptions>(o => o.Instance = Persistence.AppInstance.Name(configuration));
         services.AddSingleton<RiskSweep>();
         services.AddHostedService(sp => sp.GetRequiredService<RiskSweep>());
+        services.AddHealthChecks().AddCheck<RiskSweepHealthCheck>("risk-sweep", tags: ["ready"]);
         return services;
     }
 }
