@@ -1,3 +1,4 @@
+using CommitmentTracker.Web.Features.Calendar;
 using CommitmentTracker.Web.Components;
 using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Persistence;
@@ -89,6 +90,7 @@ try
     app.MapStaticAssets();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     app.MapAdditionalIdentityEndpoints();
+    app.MapCalendarFeeds();
 
     await app.RunAsync();
     return 0;

@@ -16,6 +16,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<Settings.MySettingsService>();
         services.AddRisk(configuration);
         services.AddWebhooks(configuration);
+        services.AddScoped<Calendar.CalendarFeedService>();
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddScoped<Deals.DealsService>();
         services.AddScoped<Accounts.AccountsService>();
