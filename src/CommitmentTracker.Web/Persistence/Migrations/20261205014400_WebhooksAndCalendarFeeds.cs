@@ -69,7 +69,7 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     body = table.Column<string>(type: "text", nullable: false),
                     occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    status = table.Column<int>(type: "integer", nullable: false),
+                    status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     attempts = table.Column<int>(type: "integer", nullable: false),
                     next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     last_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CommitmentTracker.Web.Persistence.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261205011211_WebhooksAndCalendarFeeds")]
+    [Migration("20261205014400_WebhooksAndCalendarFeeds")]
     partial class WebhooksAndCalendarFeeds
     {
         /// <inheritdoc />
@@ -2130,8 +2130,10 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
 
-                    b.Property<int>("Status")
-                        .HasColumnType("integer")
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
                     b.Property<Guid>("WebhookId")
