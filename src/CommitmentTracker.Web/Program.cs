@@ -1,3 +1,4 @@
+using CommitmentTracker.Web.Features.Calendar;
 using CommitmentTracker.Web.Components;
 using CommitmentTracker.Web.Features;
 using CommitmentTracker.Web.Observability;
@@ -112,6 +113,7 @@ try
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     app.MapAdditionalIdentityEndpoints();
     CommitmentTracker.Web.Features.Api.ApiRoutes.MapApi(app);
+    app.MapCalendarFeeds();
 
     await app.RunAsync();
     return 0;

@@ -45,6 +45,7 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         ["/admin/milestone-plans"] = [AppRoles.Admin],
         ["/admin/risks"] = [AppRoles.Admin],
         ["/admin/risk-settings"] = [AppRoles.Admin],
+        ["/admin/webhooks"] = [AppRoles.Admin],
         ["/settings"] = Roles.All,
         ["/settings/api-tokens"] = Roles.All,
     };

@@ -222,7 +222,7 @@ public sealed class Commitment : IHasDomainEvents
     }
 
     /// <summary>Marks a promise without milestones done on the given date.</summary>
-    public void Complete(DateOnly completedOn, DateOnly today, CustomerAcceptance? acceptance = null)
+    public void Complete(DateOnly completedOn, DateOnly today, CustomerAcceptance? acceptance = null, DateTimeOffset? now = null)
     {
         EnsureNotClosed();
         if (_milestones.Count > 0)
@@ -232,7 +232,9 @@ public sealed class Commitment : IHasDomainEvents
         if (Kind == CommitmentKind.Outcome && Direction == CommitmentDirection.Ours && acceptance is null)
             throw new DomainException("An outcome promise is done only when the customer confirms the result was reached.");
         Acceptance = acceptance;
+        var before = Status;
         SetCompleted(completedOn);
+        RecordStatusChange(before, now, today);
     }
 
     /// <summary>The step of an outcome promise where the customer confirms the result, if it has one.</summary>
@@ -274,15 +276,28 @@ public sealed class Commitment : IHasDomainEvents
             throw new DomainException("A confirmation cannot be dated in the future.");
         if (CustomerAcceptanceStep is not { } step)
         {
-            Complete(acceptance.ConfirmedOn, today, acceptance);
+            Complete(acceptance.ConfirmedOn, today, acceptance, now);
             return;
         }
         UpdateMilestone(step.Id, new MilestoneChange(MilestoneStatus.Done, step.ForecastDate, acceptance.ConfirmedOn,
             Note: $"Confirmed by {acceptance.ConfirmedBy} through the customer's link.", Acceptance: acceptance), byActor, now, today);
     }
 
-    /// <summary>Moves an open promise whose date passed to Broken; returns whether it changed.</summary>
-    public bool RefreshStatus(DateOnly today)
+    /// <summary>
+    /// Moves an open promise whose date passed to Broken (and one whose milestones are all done to Kept); returns whether it
+    /// changed. A promise that settles records <see cref="PromiseStatusChanged"/> at <paramref name="now"/> (midnight UTC of
+    /// <paramref name="today"/> when only the day is known).
+    /// </summary>
+    public bool RefreshStatus(DateOnly today, DateTimeOffset? now = null)
+    {
+        var before = Status;
+        var changed = RefreshStatusCore(today);
+        if (changed)
+            RecordStatusChange(before, now, today);
+        return changed;
+    }
+
+    private bool RefreshStatusCore(DateOnly today)
     {
         var before = Status;
         if (Status == CommitmentStatus.Waived)
@@ -380,7 +395,7 @@ public sealed class Commitment : IHasDomainEvents
         if (!TakesMilestoneUpdates)
             throw new DomainException("This promise was waived; its milestones are closed.");
         FindMilestone(milestoneId).Apply(change, byUserId, now, today);
-        RefreshStatus(today);
+        RefreshStatus(today, now);
     }
 
     /// <summary>
@@ -402,7 +417,7 @@ public sealed class Commitment : IHasDomainEvents
                 new MilestoneChange(milestone.Status, moved < today ? today : moved, Reason: milestone.StatusReason, Note: text),
                 byUserId, now, today);
         }
-        RefreshStatus(today);
+        RefreshStatus(today, now);
     }
 
     /// <summary>
@@ -437,6 +452,16 @@ public sealed class Commitment : IHasDomainEvents
         CommitmentStatus.KeptLate => "kept late",
         _ => status.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>Records a promise settling into kept, kept late or broken (not a reopening, nor kept turning kept late).</summary>
+    private void RecordStatusChange(CommitmentStatus before, DateTimeOffset? now, DateOnly today)
+    {
+        if (Status == before || Status is not (CommitmentStatus.Kept or CommitmentStatus.KeptLate or CommitmentStatus.Broken))
+            return;
+        if (before is CommitmentStatus.Kept or CommitmentStatus.KeptLate && Status is CommitmentStatus.Kept or CommitmentStatus.KeptLate)
+            return;
+        _domainEvents.Add(new PromiseStatusChanged(Id, DealId, before, Status, now ?? new DateTimeOffset(today.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)));
+    }
 
     private void SetCompleted(DateOnly completedOn)
     {

@@ -8,8 +8,9 @@ namespace CommitmentTracker.Domain.Deals;
 /// A deal followed from the verbal promise of an order to the cleared payment, with its promises,
 /// expectation checklist and post-sale plan. Stage gates are enforced here and explained by <see cref="WhyCannotAdvance"/>.
 /// </summary>
-public sealed class Deal
+public sealed class Deal : IHasDomainEvents
 {
+    private readonly List<IDomainEvent> _domainEvents = [];
     private readonly List<Commitment> _commitments = [];
     private readonly List<DealChecklistItem> _checklist = [];
     private readonly List<SharedRisk> _sharedRisks = [];
@@ -55,6 +56,11 @@ public sealed class Deal
     public const string TechnicalReviewItemTitle = "Technical review";
 
     public bool IsClosed => Stage is DealStage.Paid or DealStage.Lost;
+
+    /// <summary>What happened to the deal since it was loaded (its stage moves), until the save hands it on.</summary>
+    public IReadOnlyList<IDomainEvent> DomainEvents => _domainEvents;
+
+    public void ClearDomainEvents() => _domainEvents.Clear();
 
     public static Deal Create(
         Guid accountId, string title, string ownerId, Money value, string expectedOutcome, DateOnly closeDate,
@@ -421,6 +427,7 @@ public sealed class Deal
     private void MoveTo(DealStage stage, string byUserId, DateTimeOffset now)
     {
         _stageHistory.Add(new DealStageChange(Id, Stage, stage, byUserId, now));
+        _domainEvents.Add(new DealStageChanged(Id, AccountId, Stage, stage, now));
         Stage = stage;
         StageEnteredAt = now;
     }

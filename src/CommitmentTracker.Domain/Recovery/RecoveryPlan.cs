@@ -6,12 +6,13 @@ namespace CommitmentTracker.Domain.Recovery;
 /// The seven-step playbook for one promise of ours that reached AtRisk or Late: make room, options, alert the manager,
 /// tell the customer, comfort, apologise, compensate; closed with a root cause, the department and the lesson.
 /// </summary>
-public sealed class RecoveryPlan
+public sealed class RecoveryPlan : IHasDomainEvents
 {
     private static readonly RecoveryStepKind[] StepOrder = Enum.GetValues<RecoveryStepKind>();
 
     private readonly List<RecoveryStep> _steps = [];
     private readonly List<RecoveryOption> _options = [];
+    private readonly List<IDomainEvent> _domainEvents = [];
 
     private RecoveryPlan() { }
 
@@ -67,6 +68,11 @@ public sealed class RecoveryPlan
     public IReadOnlyList<RecoveryOption> Options => _options;
     public RecoveryOption? ChosenOption => _options.SingleOrDefault(o => o.IsChosen);
     public bool IsClosed => ResolvedAt is not null;
+
+    /// <summary>The plan's opening and closing, until the save hands them on.</summary>
+    public IReadOnlyList<IDomainEvent> DomainEvents => _domainEvents;
+
+    public void ClearDomainEvents() => _domainEvents.Clear();
 
     /// <summary>Compensation above budget that waits for the manager.</summary>
     public bool CompensationAwaitsApproval =>
@@ -140,6 +146,7 @@ public sealed class RecoveryPlan
                 : detectedAt + assignment.DueAfter;
             plan._steps.Add(new RecoveryStep(plan.Id, kind, owner, due));
         }
+        plan._domainEvents.Add(new RecoveryPlanOpened(plan.Id, commitmentId, dealId, level, now));
         return plan;
     }
 
@@ -343,6 +350,7 @@ public sealed class RecoveryPlan
         RootCause = rootCause;
         RootCauseDepartment = department;
         ResolvedAt = now;
+        _domainEvents.Add(new RecoveryPlanClosed(Id, CommitmentId, DealId, rootCause, department, now));
     }
 
     // ---------- Escalation ----------

@@ -2,6 +2,7 @@ using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Features.Risk;
 using CommitmentTracker.Web.Features.CustomerLinks;
 using CommitmentTracker.Web.Features.DeliveryRecords;
+using CommitmentTracker.Web.Features.Webhooks;
 using FluentValidation;
 
 namespace CommitmentTracker.Web.Features;
@@ -15,6 +16,8 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<Components.Shared.UserTime>();
         services.AddScoped<Settings.MySettingsService>();
         services.AddRisk(configuration);
+        services.AddWebhooks(configuration);
+        services.AddScoped<Calendar.CalendarFeedService>();
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddScoped<Deals.DealsService>();
         services.AddScoped<Accounts.AccountsService>();

@@ -52,6 +52,10 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<CommitmentTracker.Domain.Recovery.RecoveryPlan> RecoveryPlans => Set<CommitmentTracker.Domain.Recovery.RecoveryPlan>();
     public DbSet<CommitmentTracker.Domain.DeliveryRecords.SharedRecordLink> SharedRecordLinks => Set<CommitmentTracker.Domain.DeliveryRecords.SharedRecordLink>();
     public DbSet<CommitmentTracker.Domain.CustomerLinks.CustomerLink> CustomerLinks => Set<CommitmentTracker.Domain.CustomerLinks.CustomerLink>();
+    public DbSet<CommitmentTracker.Domain.Integrations.Webhook> Webhooks => Set<CommitmentTracker.Domain.Integrations.Webhook>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
 
     /// <summary>The deals the save in progress touches, announced once it is stored.</summary>
     internal List<Guid> ChangedDeals { get; set; } = [];

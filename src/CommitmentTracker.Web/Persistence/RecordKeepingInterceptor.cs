@@ -1,3 +1,4 @@
+using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Communications;
 using CommitmentTracker.Domain.Deals;
@@ -9,7 +10,8 @@ namespace CommitmentTracker.Web.Persistence;
 
 /// <summary>
 /// What every save does, whatever it stores: refuses edits of append-only records, writes the audit trail into the same
-/// transaction, and once stored tells every app instance which deals changed (PostgreSQL NOTIFY, delivered on commit).
+/// transaction, and once stored clears the aggregates' domain events and tells every app instance which deals changed
+/// (PostgreSQL NOTIFY, delivered on commit).
 /// Registered last, so it sees what feature interceptors added to the save.
 /// </summary>
 internal sealed class RecordKeepingInterceptor : SaveChangesInterceptor
@@ -25,6 +27,9 @@ internal sealed class RecordKeepingInterceptor : SaveChangesInterceptor
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
+        // Every interceptor has handed on what the aggregates recorded: a later save of this context must not do it again.
+        foreach (var entry in eventData.Context?.ChangeTracker.Entries<IHasDomainEvents>().ToList() ?? [])
+            entry.Entity.ClearDomainEvents();
         if (eventData.Context is AppDbContext { ChangedDeals.Count: > 0 } db)
         {
             var payload = System.Text.Json.JsonSerializer.Serialize(db.ChangedDeals);

@@ -38,8 +38,8 @@ public sealed class TestDatabase : IAsyncLifetime, IDbContextFactory<AppDbContex
     /// <summary>The owner role on this database: for migrations and what only an owner may do (triggers, ANALYZE).</summary>
     public string OwnerConnectionString { get; private set; } = "";
 
-    /// <summary>What the app's features add to every save (as <c>AddFeatures</c> registers them): risk re-evaluation.</summary>
-    public static IReadOnlyList<ISaveChangesInterceptor> SaveInterceptors { get; } = [new RiskSaveInterceptor()];
+    /// <summary>What the app's features add to every save (as <c>AddFeatures</c> registers them): risk re-evaluation, then the webhook outbox.</summary>
+    public static IReadOnlyList<ISaveChangesInterceptor> SaveInterceptors { get; } = [new RiskSaveInterceptor(), new Web.Features.Webhooks.WebhookOutbox()];
 
     public IServiceProvider Services => _services ?? throw new InvalidOperationException("The database is not ready yet.");
 

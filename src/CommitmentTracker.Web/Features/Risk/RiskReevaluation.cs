@@ -71,7 +71,7 @@ internal static class RiskReevaluation
         {
             var promises = deal.ToList();
             foreach (var commitment in promises)
-                commitment.RefreshStatus(today);
+                commitment.RefreshStatus(today, now);
             var customers = promises.Where(c => c.Direction == CommitmentDirection.Theirs).ToList();
             foreach (var commitment in promises)
             {

@@ -20,12 +20,8 @@ public sealed class RiskSaveInterceptor : SaveChangesInterceptor
         var touched = await TouchedDealsAsync(db, cancellationToken);
         RiskReevaluation.SkipEvaluatedBeforeSave(db, touched);
         await RiskReevaluation.ApplyAsync(db, touched, db.SaveTime, cancellationToken);
-        var rises = new List<PromiseRose>();
-        foreach (var commitment in db.ChangeTracker.Entries<Commitment>().Select(e => e.Entity).Where(c => c.DomainEvents.Count > 0).ToList())
-        {
-            rises.AddRange(commitment.DomainEvents.OfType<PromiseRose>());
-            commitment.ClearDomainEvents();
-        }
+        // The events stay on the aggregates for the interceptors after this one (webhooks); the save clears them once stored.
+        var rises = db.ChangeTracker.Entries<Commitment>().SelectMany(e => e.Entity.DomainEvents.OfType<PromiseRose>()).ToList();
         await PromiseRiseHandler.HandleAsync(db, rises, cancellationToken);
         return result;
     }
