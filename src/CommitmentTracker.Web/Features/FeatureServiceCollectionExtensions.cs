@@ -1,6 +1,7 @@
 using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Features.Risk;
 using CommitmentTracker.Web.Features.DeliveryRecords;
+using CommitmentTracker.Web.Features.InboundMail;
 using FluentValidation;
 
 namespace CommitmentTracker.Web.Features;
@@ -42,6 +43,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddSingleton<Alerts.MailSender>();
         services.AddHostedService<Alerts.AlertMailDispatcher>();
         services.AddHostedService<Alerts.DailyDigestSender>();
+        services.AddInboundMail(configuration);
         return services;
     }
 }

@@ -234,6 +234,11 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("direction");
 
+                    b.Property<string>("Evidence")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("evidence");
+
                     b.Property<bool>("IsAggressive")
                         .HasColumnType("boolean")
                         .HasColumnName("is_aggressive");
@@ -644,6 +649,10 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("direction");
 
+                    b.Property<Guid?>("EmailId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("email_id");
+
                     b.Property<DateTimeOffset>("LoggedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("logged_at");
@@ -679,10 +688,112 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.HasIndex("CorrectsEntryId")
                         .HasDatabaseName("ix_communication_entries_corrects_entry_id");
 
+                    b.HasIndex("EmailId")
+                        .HasDatabaseName("ix_communication_entries_email_id");
+
                     b.HasIndex("DealId", "OccurredAt")
                         .HasDatabaseName("ix_communication_entries_deal_id_occurred_at");
 
                     b.ToTable("communication_entries", (string)null);
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.Communications.InboundEmail", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("CommunicationEntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("communication_entry_id");
+
+                    b.Property<Guid?>("DealId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deal_id");
+
+                    b.Property<string>("FromAddress")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("from_address");
+
+                    b.Property<string>("FromName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("from_name");
+
+                    b.Property<DateTimeOffset?>("HandledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("handled_at");
+
+                    b.Property<string>("HandledBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("handled_by");
+
+                    b.Property<string>("InboxUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("inbox_user_id");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("recipients");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("TextBody")
+                        .IsRequired()
+                        .HasMaxLength(100100)
+                        .HasColumnType("character varying(100100)")
+                        .HasColumnName("text_body");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inbound_emails");
+
+                    b.HasIndex("DealId")
+                        .HasDatabaseName("ix_inbound_emails_deal_id");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_inbound_emails_message_id");
+
+                    b.HasIndex("InboxUserId", "ReceivedAt")
+                        .HasDatabaseName("ix_inbound_emails_inbox_user_id_received_at")
+                        .HasFilter("status = 'Inbox'");
+
+                    b.ToTable("inbound_emails", (string)null);
                 });
 
             modelBuilder.Entity("CommitmentTracker.Domain.Deals.Deal", b =>
@@ -2313,6 +2424,60 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_communication_entries_deals_deal_id");
+
+                    b.HasOne("CommitmentTracker.Domain.Communications.InboundEmail", null)
+                        .WithMany()
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_communication_entries_inbound_emails_email_id");
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.Communications.InboundEmail", b =>
+                {
+                    b.HasOne("CommitmentTracker.Domain.Deals.Deal", null)
+                        .WithMany()
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_inbound_emails_deals_deal_id");
+
+                    b.HasOne("CommitmentTracker.Web.Persistence.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("InboxUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_inbound_emails_asp_net_users_inbox_user_id");
+
+                    b.OwnsMany("CommitmentTracker.Domain.Communications.EmailAttachment", "Attachments", b1 =>
+                        {
+                            b1.Property<Guid>("InboundEmailId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("ContentType")
+                                .IsRequired()
+                                .HasMaxLength(100);
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(200);
+
+                            b1.Property<long>("Size");
+
+                            b1.HasKey("InboundEmailId", "__synthesizedOrdinal")
+                                .HasName("pk_inbound_emails");
+
+                            b1.ToTable("inbound_emails");
+
+                            b1
+                                .ToJson("attachments")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("InboundEmailId")
+                                .HasConstraintName("fk_inbound_emails_inbound_emails_inbound_email_id");
+                        });
+
+                    b.Navigation("Attachments");
                 });
 
             modelBuilder.Entity("CommitmentTracker.Domain.Deals.Deal", b =>
