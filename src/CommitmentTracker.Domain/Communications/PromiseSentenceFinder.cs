@@ -64,18 +64,17 @@ public static partial class PromiseSentenceFinder
 
     // --- the text the sender wrote: no quoted reply, no signature ---
 
+    /// <summary>The text up to the signature or quoted reply, quoted lines blanked: positions stay those of the original text.</summary>
     private static string OwnText(string text)
     {
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
+        var lines = text.Replace('\r', ' ').Split('\n');
         var kept = new List<string>();
         foreach (var line in lines)
         {
             var trimmed = line.Trim();
-            if (trimmed == "--" || line == "-- " || EndOfOwnText().IsMatch(trimmed))
+            if (trimmed == "--" || EndOfOwnText().IsMatch(trimmed))
                 break;
-            if (trimmed.StartsWith('>'))
-                continue;
-            kept.Add(line);
+            kept.Add(trimmed.StartsWith('>') ? new string(' ', line.Length) : line);
         }
         return string.Join('\n', kept);
     }

@@ -16,7 +16,7 @@ public sealed record MailDelivery(Guid EmailId, Guid? DealId, string? InboxUserI
 public sealed record InboxRow(Guid Id, string Sender, string Subject, string Preview, DateTimeOffset ReceivedAt);
 
 /// <summary>A page of the user's inbox and how many messages wait in all.</summary>
-public sealed record InboxPage(IReadOnlyList<InboxRow> Rows, int Total);
+public sealed record InboxRows(IReadOnlyList<InboxRow> Rows, int Total);
 
 /// <summary>A deal the user may file a message to, with why it is suggested.</summary>
 public sealed record FilingChoice(Guid DealId, string Title, string AccountName, bool Suggested);
@@ -133,7 +133,7 @@ public sealed class InboundMailService(IDbContextFactory<AppDbContext> dbFactory
     }
 
     /// <summary>A page of the messages waiting in the user's inbox, newest first.</summary>
-    public async Task<InboxPage> InboxAsync(Actor actor, int page, int pageSize, CancellationToken cancellationToken = default)
+    public async Task<InboxRows> InboxAsync(Actor actor, int page, int pageSize, CancellationToken cancellationToken = default)
     {
         pageSize = Math.Clamp(pageSize, 1, 100);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -143,7 +143,7 @@ public sealed class InboundMailService(IDbContextFactory<AppDbContext> dbFactory
             .Skip(Math.Max(0, page) * pageSize).Take(pageSize)
             .Select(e => new { e.Id, e.FromName, e.FromAddress, e.Subject, Preview = e.TextBody.Substring(0, 160), e.ReceivedAt })
             .ToListAsync(cancellationToken);
-        return new InboxPage(rows.Select(r => new InboxRow(
+        return new InboxRows(rows.Select(r => new InboxRow(
             r.Id, string.IsNullOrWhiteSpace(r.FromName) ? r.FromAddress : $"{r.FromName} <{r.FromAddress}>",
             string.IsNullOrWhiteSpace(r.Subject) ? "(no subject)" : r.Subject, r.Preview, r.ReceivedAt)).ToList(), total);
     }
