@@ -162,7 +162,7 @@ public sealed class InboundMailService(IDbContextFactory<AppDbContext> dbFactory
     public async Task<IReadOnlyList<FilingChoice>> FilingChoicesAsync(Actor actor, Guid emailId, string? search, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var email = await Waiting(db, actor).AsNoTracking().SingleOrDefaultAsync(e => e.Id == emailId, cancellationToken)
+        var email = await db.InboundEmails.AsNoTracking().SingleOrDefaultAsync(e => e.Id == emailId && e.InboxUserId == actor.UserId, cancellationToken)
             ?? throw new RecordNotFoundException("email");
         var accounts = await AccountsOfContactsAsync(db, [email.FromAddress, .. AddressesIn(email.Recipients)], cancellationToken);
         var open = db.Deals.EditableBy(db, actor).Where(d => d.Stage != DealStage.Paid && d.Stage != DealStage.Lost);
