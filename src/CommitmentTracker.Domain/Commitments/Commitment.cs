@@ -41,6 +41,7 @@ public sealed class Commitment : IHasDomainEvents
         IsLateAddition = isLateAddition;
         CreatedAt = now;
         CreatedBy = createdBy;
+        Evidence = Guard.Optional(draft.Evidence, "Evidence", FieldLengths.Text);
 
         var reason = Guard.Optional(draft.AggressiveReason, "Reason for the aggressive date", FieldLengths.Text);
         IsAggressive = Direction == CommitmentDirection.Ours && leadTimes.IsAggressive(Kind, PromisedDate, today);
@@ -88,6 +89,9 @@ public sealed class Commitment : IHasDomainEvents
     public DateTimeOffset? AggressiveDecidedAt { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public string CreatedBy { get; private set; } = "";
+
+    /// <summary>The words the promise was made in (e.g. the sentence of a logged email it was taken from); null when typed in.</summary>
+    public string? Evidence { get; private set; }
 
     public IReadOnlyList<Milestone> Milestones => _milestones;
 

@@ -27,7 +27,8 @@ public sealed record CommitmentDraft(
     Department Department,
     DateOnly PromisedDate,
     DateOnly? NeedDate,
-    string? AggressiveReason = null);
+    string? AggressiveReason = null,
+    string? Evidence = null);
 
 /// <summary>Standard lead time per kind, in days (Admin). A promised date inside it is aggressive.</summary>
 public sealed class LeadTimes

@@ -25,9 +25,12 @@ public sealed class CommunicationEntry
     /// <summary>The earlier entry this one corrects, if it is a correction.</summary>
     public Guid? CorrectsEntryId { get; private set; }
 
+    /// <summary>The received email this entry logs (<see cref="InboundEmail"/>), kept whole as the record.</summary>
+    public Guid? EmailId { get; private set; }
+
     public static CommunicationEntry Log(
         Guid dealId, Guid? commitmentId, CommunicationChannel channel, CommunicationDirection direction,
-        string people, string summary, DateTimeOffset occurredAt, string loggedBy, DateTimeOffset now)
+        string people, string summary, DateTimeOffset occurredAt, string loggedBy, DateTimeOffset now, Guid? emailId = null)
     {
         Guard.Defined(channel, "Channel");
         Guard.Defined(direction, "Direction");
@@ -45,6 +48,7 @@ public sealed class CommunicationEntry
             OccurredAt = occurredAt,
             LoggedBy = loggedBy,
             LoggedAt = now,
+            EmailId = emailId,
         };
     }
 
@@ -54,7 +58,7 @@ public sealed class CommunicationEntry
         var text = summary ?? "";
         if (string.Equals(text.Trim(), Summary, StringComparison.Ordinal))
             throw new DomainException("The correction says the same as the entry it corrects: write what should have been recorded.");
-        var correction = Log(DealId, CommitmentId, Channel, Direction, People, text, OccurredAt, loggedBy, now);
+        var correction = Log(DealId, CommitmentId, Channel, Direction, People, text, OccurredAt, loggedBy, now, EmailId);
         correction.CorrectsEntryId = Id;
         return correction;
     }

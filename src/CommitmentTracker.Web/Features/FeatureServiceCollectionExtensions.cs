@@ -3,6 +3,7 @@ using CommitmentTracker.Web.Features.Risk;
 using CommitmentTracker.Web.Features.CustomerLinks;
 using CommitmentTracker.Web.Features.DeliveryRecords;
 using CommitmentTracker.Web.Features.Webhooks;
+using CommitmentTracker.Web.Features.InboundMail;
 using FluentValidation;
 
 namespace CommitmentTracker.Web.Features;
@@ -51,6 +52,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddHostedService<Alerts.AlertMailDispatcher>();
         services.AddHealthChecks().AddCheck<Alerts.MailBacklogHealthCheck>("alert-mail", tags: ["ready"]);
         services.AddHostedService<Alerts.DailyDigestSender>();
+        services.AddInboundMail(configuration);
         return services;
     }
 }

@@ -36,6 +36,7 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<SharedRisk> SharedRisks => Set<SharedRisk>();
     public DbSet<ChecklistTemplate> ChecklistTemplates => Set<ChecklistTemplate>();
     public DbSet<CommunicationEntry> CommunicationEntries => Set<CommunicationEntry>();
+    public DbSet<InboundEmail> InboundEmails => Set<InboundEmail>();
     public DbSet<RiskLibraryEntry> RiskLibrary => Set<RiskLibraryEntry>();
     public DbSet<LeadTime> LeadTimes => Set<LeadTime>();
     public DbSet<MilestoneTemplate> MilestoneTemplates => Set<MilestoneTemplate>();

@@ -77,6 +77,15 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
         ["FulfilmentService.UpdateAsync"] = "",
         ["FulfilmentService.UpdateManyAsync"] = "",
         ["HomeService.GetAsync"] = Everyone,
+        // North's rep's email, sent to their own address and logged on North's deal: theirs to file (already filed) or discard;
+        // readable by whoever may see the deal.
+        ["InboundMailService.DiscardAsync"] = "RepNorth",
+        ["InboundMailService.EmailAsync"] = Readers,
+        ["InboundMailService.FileAsync"] = "RepNorth",
+        ["InboundMailService.FilingChoicesAsync"] = "RepNorth",
+        ["InboundMailService.InboxAsync"] = Everyone,
+        ["InboundMailService.InboxCountAsync"] = Everyone,
+        ["InboundMailService.UserAddressAsync"] = Everyone,
         ["LeadTimesService.ListAsync"] = "Admin",
         ["LeadTimesService.SetAsync"] = "Admin",
         ["MilestonePlanService.AddAsync"] = "RepNorth ManagerNorth Service",
@@ -273,6 +282,11 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
             _ids["optionId"] = (plan.Options.Count > 0 ? plan.Options[0].Id : Guid.NewGuid());
             _ids["contactId"] = account.Contacts[0].Id;
             _ids["entryId"] = await db.CommunicationEntries.Where(e => e.DealId == deal.Id).Select(e => e.Id).FirstAsync(cancel);
+            var mail = CommitmentTracker.Domain.Communications.InboundEmail.Receive(null, "buyer@customer.example", "Buyer", "rep@demo.local", "Matrix mail",
+                "We will send the data by 12 March.", null, [], repId, DateTimeOffset.UtcNow);
+            db.InboundEmails.Add(mail);
+            db.CommunicationEntries.Add(mail.LogTo(deal.Id, CommitmentTracker.Domain.Communications.CommunicationDirection.FromCustomer, repId, DateTimeOffset.UtcNow));
+            _ids["emailId"] = mail.Id;
             _ids["alertId"] = await db.Alerts.Where(a => a.RecipientId == repId).Select(a => a.Id).FirstOrDefaultAsync(cancel);
             _ids["teamId"] = _actors[Who.RepNorth].TeamId!.Value;
             _ids["templateId"] = await db.ChecklistTemplates.Where(t => t.IsActive).Select(t => t.Id).SingleAsync(cancel);

@@ -32,6 +32,9 @@ public sealed class AddPromiseInput
     public AggressiveHandling AggressiveHandling { get; set; } = AggressiveHandling.AskManager;
     public string? AggressiveReason { get; set; }
 
+    /// <summary>The words the promise was made in, when it is taken from a logged email; kept on the promise as its evidence.</summary>
+    public string? Evidence { get; set; }
+
     /// <summary>A fresh form for a promise of ours or of the customer's, owned by the deal's rep.</summary>
     public static AddPromiseInput For(CommitmentDirection direction, string dealOwnerId) => new()
     {
@@ -96,6 +99,7 @@ public sealed class AddPromiseValidator : ModelValidator<AddPromiseInput>
             .When(x => x.Direction == CommitmentDirection.Ours && x.AggressiveHandling == AggressiveHandling.WriteReason)
             .WithMessage("Write why this date is safe to promise, or ask your manager to approve it.")
             .MaximumLength(FieldLengths.Text);
+        RuleFor(x => x.Evidence).MaximumLength(FieldLengths.Text).WithMessage($"The evidence is kept up to {FieldLengths.Text} characters.");
     }
 
     internal static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

@@ -102,7 +102,8 @@ public sealed class PromisesService(
             input.Direction, input.Kind, input.Description, input.OwnerId!, input.Department!.Value,
             DateOnly.FromDateTime(input.PromisedDate!.Value),
             input.NeedDate is { } need ? DateOnly.FromDateTime(need) : null,
-            input.AggressiveHandling == AggressiveHandling.WriteReason ? input.AggressiveReason : null);
+            input.AggressiveHandling == AggressiveHandling.WriteReason ? input.AggressiveReason : null,
+            string.IsNullOrWhiteSpace(input.Evidence) ? null : input.Evidence.Trim());
         var commitment = deal.AddCommitment(draft, await LeadTimesAsync(db, cancellationToken), actor.UserId, now, Today);
         if (acknowledgement is not null)
             commitment.RecordAcknowledgement(acknowledgement, now);

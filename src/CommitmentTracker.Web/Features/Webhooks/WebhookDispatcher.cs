@@ -212,6 +212,8 @@ public sealed class WebhookDispatcher(
             .SetProperty(d => d.LastError, error)
             .SetProperty(d => d.DeliveredAt, outcome.Succeeded ? at : null), cancellationToken);
 
+        if (!outcome.Succeeded)
+            Observability.Telemetry.WebhookFailures.Add(1, new KeyValuePair<string, object?>("event", delivery.EventType));
         if (outcome.Succeeded)
             logger.LogInformation("Webhook delivery {DeliveryId} ({EventType}) delivered, {StatusCode} in {DurationMs} ms", delivery.Id, delivery.EventType, outcome.StatusCode, outcome.DurationMs);
         else if (status == WebhookDeliveryStatus.Failed)

@@ -17,6 +17,7 @@ internal sealed partial class CommitmentConfiguration : IEntityTypeConfiguration
         builder.Property(c => c.WaivedReason).HasMaxLength(FieldLengths.Text);
         builder.Property(c => c.WaivedBy).HasMaxLength(FieldLengths.UserId);
         builder.Property(c => c.AggressiveReason).HasMaxLength(FieldLengths.Text);
+        builder.Property(c => c.Evidence).HasMaxLength(FieldLengths.Text);
         builder.Property(c => c.AggressiveDecidedBy).HasMaxLength(FieldLengths.UserId);
         builder.OwnsOne(c => c.Acknowledgement, ack =>
         {

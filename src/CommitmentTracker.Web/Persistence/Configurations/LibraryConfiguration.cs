@@ -62,6 +62,7 @@ internal sealed class CommunicationEntryConfiguration : IEntityTypeConfiguration
         builder.HasOne<Deal>().WithMany().HasForeignKey(e => e.DealId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Commitment>().WithMany().HasForeignKey(e => e.CommitmentId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<CommunicationEntry>().WithMany().HasForeignKey(e => e.CorrectsEntryId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasOne<InboundEmail>().WithMany().HasForeignKey(e => e.EmailId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(e => new { e.DealId, e.OccurredAt });
     }
 }
