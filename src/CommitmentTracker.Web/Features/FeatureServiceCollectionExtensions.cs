@@ -2,8 +2,8 @@ using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Features.Risk;
 using CommitmentTracker.Web.Features.CustomerLinks;
 using CommitmentTracker.Web.Features.DeliveryRecords;
-using CommitmentTracker.Web.Features.Webhooks;
 using CommitmentTracker.Web.Features.InboundMail;
+using CommitmentTracker.Web.Features.Webhooks;
 using FluentValidation;
 
 namespace CommitmentTracker.Web.Features;
