@@ -37,6 +37,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<DeliveryRecords.SharedRecordService>();
         services.AddSharedRecordRateLimit(configuration);
         services.AddScoped<Recovery.RecoveryService>();
+        services.AddScoped<Csv.CsvImportService>();
         services.AddScoped<Alerts.AlertsService>();
         services.AddSingleton<Alerts.DigestService>();
         services.AddSingleton<Alerts.MailSender>();
