@@ -89,6 +89,7 @@ try
     app.MapStaticAssets();
     app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     app.MapAdditionalIdentityEndpoints();
+    CommitmentTracker.Web.Features.Csv.CsvEndpoints.MapCsv(app);
 
     await app.RunAsync();
     return 0;
