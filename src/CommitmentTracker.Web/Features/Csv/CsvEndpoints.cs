@@ -50,6 +50,24 @@ public static class CsvEndpoints
                 accounts.ExportPromisesAsync(actor, accountId, wanted, sort, desc, http.RequestAborted));
         });
 
+        // These lists are read whole by their pages already (a manager's pending approvals, a team's plans): written as they are.
+        export.MapGet("/recovery-plans.csv", async (HttpContext http, Recovery.RecoveryService recovery, IDbContextFactory<AppDbContext> dbFactory,
+            [FromQuery] string? filter) =>
+        {
+            if (await ActorOfAsync(http, dbFactory) is not { } actor)
+                return Results.Forbid();
+            var which = Enum.TryParse<Recovery.RecoveryListFilter>(filter, true, out var f) && Enum.IsDefined(f) ? f : Recovery.RecoveryListFilter.Open;
+            var rows = await recovery.ListAsync(actor, which, http.RequestAborted);
+            return await CsvAsync(http, "recovery-plans", CsvExports.RecoveryPlans, rows.ToAsyncEnumerable());
+        });
+        export.MapGet("/approvals.csv", async (HttpContext http, Promises.PromisesService promises, IDbContextFactory<AppDbContext> dbFactory) =>
+        {
+            if (await ActorOfAsync(http, dbFactory) is not { } actor)
+                return Results.Forbid();
+            var rows = await promises.PendingApprovalsAsync(actor, http.RequestAborted);
+            return await CsvAsync(http, "approvals", CsvExports.Approvals, rows.ToAsyncEnumerable());
+        });
+
         endpoints.MapGet("/import/templates/{kind}.csv", (string kind) =>
                 Enum.TryParse<ImportKind>(kind, true, out var k) && Enum.IsDefined(k)
                     ? Results.File(ImportTemplates.File(k), "text/csv; charset=utf-8", $"{k.ToString().ToLowerInvariant()}-template.csv")

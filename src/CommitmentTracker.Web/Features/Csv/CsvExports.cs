@@ -1,6 +1,8 @@
 using System.Globalization;
 using CommitmentTracker.Web.Features.Accounts;
 using CommitmentTracker.Web.Features.Deals;
+using CommitmentTracker.Web.Features.Promises;
+using CommitmentTracker.Web.Features.Recovery;
 using Col = CommitmentTracker.Web.Features.Csv.ImportTemplates;
 
 namespace CommitmentTracker.Web.Features.Csv;
@@ -65,5 +67,37 @@ public static class CsvExports
         new("Status", r => r.Status.ToString()),
         new("Risk", r => r.RiskLevel.ToString()),
         new("Promise id", r => r.Id.ToString()),
+    ];
+
+    public static IReadOnlyList<CsvExportColumn<RecoveryPlanRow>> RecoveryPlans { get; } =
+    [
+        new("Account", r => r.AccountName),
+        new("Deal", r => r.DealTitle),
+        new("Promise", r => r.Promise),
+        new("Rep", r => r.RepName),
+        new("Level", r => r.Level.ToString()),
+        new("Detected", r => Date(r.DetectedAt)),
+        new("Next step", r => r.NextStep?.ToString()),
+        new("Next due", r => Date(r.NextDueAt)),
+        new("Next owner", r => r.NextOwner),
+        new("Overdue steps", r => Number(r.OverdueSteps)),
+        new("Closed", r => Date(r.ResolvedAt)),
+        new("Root cause", r => r.RootCause?.ToString()),
+        new("Plan id", r => r.PlanId.ToString()),
+    ];
+
+    public static IReadOnlyList<CsvExportColumn<PendingApproval>> Approvals { get; } =
+    [
+        new("Account", r => r.AccountName),
+        new("Deal", r => r.DealTitle),
+        new("Rep", r => r.RepName),
+        new("Kind", r => r.Kind.ToString()),
+        new("Description", r => r.Description),
+        new("Promised date", r => Date(r.PromisedDate)),
+        new("Need date", r => Date(r.NeedDate)),
+        new("Earliest comfortable date", r => Date(r.EarliestComfortableDate)),
+        new("Days short", r => Number(r.DaysShort)),
+        new("Logged", r => Date(r.LoggedAt)),
+        new("Promise id", r => r.CommitmentId.ToString()),
     ];
 }
