@@ -114,6 +114,7 @@ try
     app.MapAdditionalIdentityEndpoints();
     CommitmentTracker.Web.Features.Api.ApiRoutes.MapApi(app);
     app.MapCalendarFeeds();
+    CommitmentTracker.Web.Features.Csv.CsvEndpoints.MapCsv(app);
 
     await app.RunAsync();
     return 0;

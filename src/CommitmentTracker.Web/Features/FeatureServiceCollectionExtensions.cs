@@ -46,6 +46,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddCustomerLinkRateLimit(configuration);
         services.AddScoped<Recovery.RecoveryService>();
         services.AddScoped<Api.ApiTokensService>();
+        services.AddScoped<Csv.CsvImportService>();
         services.AddScoped<Alerts.AlertsService>();
         services.AddSingleton<Alerts.DigestService>();
         services.AddSingleton<Alerts.MailSender>();

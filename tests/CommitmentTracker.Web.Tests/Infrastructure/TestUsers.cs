@@ -12,11 +12,11 @@ public static class TestUsers
 {
     public const string Password = "Test-Password-2026!";
 
-    public static async Task<Actor> CreateAsync(this TestDatabase database, string role, Team? team = null, Department? department = null, string? name = null)
+    public static async Task<Actor> CreateAsync(this TestDatabase database, string role, Team? team = null, Department? department = null, string? name = null, string? email = null)
     {
         await using var scope = database.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@test.local";
+        email ??= $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@test.local";
         var user = new AppUser
         {
             UserName = email,

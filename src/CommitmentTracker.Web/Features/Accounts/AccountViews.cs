@@ -59,6 +59,10 @@ public sealed record AccountPromiseRow
     public CommitmentDirection Direction { get; init; }
     public CommitmentKind Kind { get; init; }
     public DateOnly PromisedDate { get; init; }
+    public DateOnly? NeedDate { get; init; }
+    public Domain.Department Department { get; init; }
+    public string? OwnerEmail { get; init; }
+    public string? AggressiveReason { get; init; }
     public CommitmentStatus Status { get; init; }
     public RiskLevel RiskLevel { get; init; }
 }

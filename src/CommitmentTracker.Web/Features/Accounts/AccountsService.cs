@@ -33,12 +33,36 @@ public sealed class AccountsService(IDbContextFactory<AppDbContext> dbFactory, T
         ArgumentNullException.ThrowIfNull(actor);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(page);
-        var today = Today;
-        var since = today.AddDays(-(WindowDays - 1));
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var owners = await db.OwnersVisibleToAsync(actor, cancellationToken);
-        var deals = owners is null ? db.Deals.AsNoTracking() : db.Deals.AsNoTracking().Where(d => owners.Contains(d.OwnerId));
+        var accounts = Filtered(db, owners, query);
+        var total = await accounts.CountAsync(cancellationToken);
+        // The figures are subqueries of the page's rows only: PostgreSQL evaluates them after the sort and the limit.
+        var rows = await WithFigures(db, owners, Sorted(accounts, page.SortBy, page.Descending).Skip(page.Skip).Take(page.Take))
+            .ToListAsync(cancellationToken);
+        return new Page<AccountListRow>(rows, total);
+    }
 
+    /// <summary>Every row of the list with the same filters, figures and order, streamed from PostgreSQL (the CSV export).</summary>
+    public async IAsyncEnumerable<AccountListRow> ExportAsync(Actor actor, AccountListQuery query, string? sortBy, bool descending,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(query);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var owners = await db.OwnersVisibleToAsync(actor, cancellationToken);
+        await foreach (var row in WithFigures(db, owners, Sorted(Filtered(db, owners, query), sortBy, descending)).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            yield return row;
+    }
+
+    private static IQueryable<Deal> DealsOf(AppDbContext db, IReadOnlyList<string>? owners) =>
+        owners is null ? db.Deals.AsNoTracking() : db.Deals.AsNoTracking().Where(d => owners.Contains(d.OwnerId));
+
+    private IQueryable<Account> Filtered(AppDbContext db, IReadOnlyList<string>? owners, AccountListQuery query)
+    {
+        var today = Today;
+        var since = today.AddDays(-(WindowDays - 1));
+        var deals = DealsOf(db, owners);
         var accounts = Matching(db.Accounts.AsNoTracking(), query.Search);
         if (query.OnlyMine && owners is not null)
             accounts = accounts.Where(a => deals.Any(d => d.AccountId == a.Id));
@@ -55,18 +79,24 @@ public sealed class AccountsService(IDbContextFactory<AppDbContext> dbFactory, T
             accounts = accounts.Where(a => deals.Where(d => d.AccountId == a.Id).SelectMany(d => d.Commitments)
                 .Any(c => c.Direction == CommitmentDirection.Ours && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken)
                     && (c.RiskLevel == RiskLevel.AtRisk || c.RiskLevel == RiskLevel.Late)));
+        return accounts;
+    }
 
-        var total = await accounts.CountAsync(cancellationToken);
-        var sorted = (page.SortBy, page.Descending) switch
-        {
-            // Case-insensitively, whatever the database's collation ("acme" beside "ACME").
-            ("industry", false) => accounts.OrderBy(a => a.Industry).ThenBy(a => a.Name.ToLower()),
-            ("industry", true) => accounts.OrderByDescending(a => a.Industry).ThenBy(a => a.Name.ToLower()),
-            (_, true) => accounts.OrderByDescending(a => a.Name.ToLower()),
-            _ => accounts.OrderBy(a => a.Name.ToLower()),
-        };
-        // The figures are subqueries of the page's rows only: PostgreSQL evaluates them after the sort and the limit.
-        var rows = await sorted.ThenBy(a => a.Id).Skip(page.Skip).Take(page.Take).Select(a => new AccountListRow
+    private static IOrderedQueryable<Account> Sorted(IQueryable<Account> accounts, string? sortBy, bool descending) => ((sortBy, descending) switch
+    {
+        // Case-insensitively, whatever the database's collation ("acme" beside "ACME").
+        ("industry", false) => accounts.OrderBy(a => a.Industry).ThenBy(a => a.Name.ToLower()),
+        ("industry", true) => accounts.OrderByDescending(a => a.Industry).ThenBy(a => a.Name.ToLower()),
+        (_, true) => accounts.OrderByDescending(a => a.Name.ToLower()),
+        _ => accounts.OrderBy(a => a.Name.ToLower()),
+    }).ThenBy(a => a.Id);
+
+    private IQueryable<AccountListRow> WithFigures(AppDbContext db, IReadOnlyList<string>? owners, IQueryable<Account> accounts)
+    {
+        var today = Today;
+        var since = today.AddDays(-(WindowDays - 1));
+        var deals = DealsOf(db, owners);
+        return accounts.Select(a => new AccountListRow
         {
             Id = a.Id,
             Name = a.Name,
@@ -80,8 +110,7 @@ public sealed class AccountsService(IDbContextFactory<AppDbContext> dbFactory, T
             AtRisk = deals.Where(d => d.AccountId == a.Id).SelectMany(d => d.Commitments)
                 .Count(c => c.Direction == CommitmentDirection.Ours && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken)
                     && (c.RiskLevel == RiskLevel.AtRisk || c.RiskLevel == RiskLevel.Late)),
-        }).ToListAsync(cancellationToken);
-        return new Page<AccountListRow>(rows, total);
+        });
     }
 
     /// <summary>The industries accounts are in, for the list's filter.</summary>
@@ -180,6 +209,27 @@ public sealed class AccountsService(IDbContextFactory<AppDbContext> dbFactory, T
         if (!await db.Accounts.AnyAsync(a => a.Id == accountId, cancellationToken))
             throw new RecordNotFoundException("account");
         var owners = await db.OwnersVisibleToAsync(actor, cancellationToken);
+        var rows = PromiseRows(db, owners, accountId, status);
+        var total = await rows.CountAsync(cancellationToken);
+        var items = await SortedPromises(rows, page.SortBy, page.Descending).Skip(page.Skip).Take(page.Take).ToListAsync(cancellationToken);
+        return new Page<AccountPromiseRow>(items, total);
+    }
+
+    /// <summary>Every promise of the account the actor may see, with the same filter and order, streamed (the CSV export).</summary>
+    public async IAsyncEnumerable<AccountPromiseRow> ExportPromisesAsync(Actor actor, Guid accountId, CommitmentStatus? status, string? sortBy, bool descending,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, cancellationToken))
+            throw new RecordNotFoundException("account");
+        var owners = await db.OwnersVisibleToAsync(actor, cancellationToken);
+        await foreach (var row in SortedPromises(PromiseRows(db, owners, accountId, status), sortBy, descending).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            yield return row;
+    }
+
+    private static IQueryable<AccountPromiseRow> PromiseRows(AppDbContext db, IReadOnlyList<string>? owners, Guid accountId, CommitmentStatus? status)
+    {
         var deals = (owners is null ? db.Deals.AsNoTracking() : db.Deals.AsNoTracking().Where(d => owners.Contains(d.OwnerId)))
             .Where(d => d.AccountId == accountId);
         var rows = from d in deals
@@ -193,22 +243,25 @@ public sealed class AccountsService(IDbContextFactory<AppDbContext> dbFactory, T
                        Direction = c.Direction,
                        Kind = c.Kind,
                        PromisedDate = c.PromisedDate,
+                       NeedDate = c.NeedDate,
+                       Department = c.Department,
+                       OwnerEmail = db.Users.Where(u => u.Id == c.OwnerId).Select(u => u.Email).FirstOrDefault(),
+                       AggressiveReason = c.AggressiveReason,
                        Status = c.Status,
                        RiskLevel = c.RiskLevel,
                    };
         if (status is { } wanted)
             rows = rows.Where(r => r.Status == wanted);
-        var total = await rows.CountAsync(cancellationToken);
-        var sorted = (page.SortBy, page.Descending) switch
-        {
-            ("deal", false) => rows.OrderBy(r => r.DealTitle).ThenByDescending(r => r.PromisedDate),
-            ("deal", true) => rows.OrderByDescending(r => r.DealTitle).ThenByDescending(r => r.PromisedDate),
-            ("promised", false) => rows.OrderBy(r => r.PromisedDate),
-            _ => rows.OrderByDescending(r => r.PromisedDate),
-        };
-        var items = await sorted.ThenBy(r => r.Id).Skip(page.Skip).Take(page.Take).ToListAsync(cancellationToken);
-        return new Page<AccountPromiseRow>(items, total);
+        return rows;
     }
+
+    private static IOrderedQueryable<AccountPromiseRow> SortedPromises(IQueryable<AccountPromiseRow> rows, string? sortBy, bool descending) => ((sortBy, descending) switch
+    {
+        ("deal", false) => rows.OrderBy(r => r.DealTitle).ThenByDescending(r => r.PromisedDate),
+        ("deal", true) => rows.OrderByDescending(r => r.DealTitle).ThenByDescending(r => r.PromisedDate),
+        ("promised", false) => rows.OrderBy(r => r.PromisedDate),
+        _ => rows.OrderByDescending(r => r.PromisedDate),
+    }).ThenBy(r => r.Id);
 
     /// <summary>Adds a person of the customer's; names are unique within the account.</summary>
     public async Task<Guid> AddContactAsync(Actor actor, Guid accountId, ContactInput input, CancellationToken cancellationToken = default)

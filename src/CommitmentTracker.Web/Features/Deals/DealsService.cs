@@ -13,9 +13,12 @@ public sealed record DealListRow
     public string Title { get; init; } = "";
     public string AccountName { get; init; } = "";
     public string OwnerName { get; init; } = "";
+    public string? OwnerEmail { get; init; }
     public DealStage Stage { get; init; }
     public decimal Value { get; init; }
     public string Currency { get; init; } = "";
+    public string ExpectedOutcome { get; init; } = "";
+    public DateOnly CloseDate { get; init; }
     public DateOnly? NextPromisedDate { get; init; }
     public DateTimeOffset StageEnteredAt { get; init; }
     public int OpenPromises { get; init; }
@@ -153,6 +156,23 @@ public sealed class DealsService(
     public async Task<Page<DealListRow>> ListAsync(Actor actor, DealListQuery query, PageRequest page, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = Rows(db, actor, query);
+        var total = await rows.CountAsync(cancellationToken);
+        var items = await Sorted(rows, page.SortBy, page.Descending).Skip(page.Skip).Take(page.Take).ToListAsync(cancellationToken);
+        return new Page<DealListRow>(items, total);
+    }
+
+    /// <summary>Every row of the list with the same filters, access and order, streamed from PostgreSQL (the CSV export).</summary>
+    public async IAsyncEnumerable<DealListRow> ExportAsync(Actor actor, DealListQuery query, string? sortBy, bool descending,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await foreach (var row in Sorted(Rows(db, actor, query), sortBy, descending).AsAsyncEnumerable().WithCancellation(cancellationToken))
+            yield return row;
+    }
+
+    private static IQueryable<DealListRow> Rows(AppDbContext db, Actor actor, DealListQuery query)
+    {
         var deals = db.Deals.AsNoTracking().VisibleTo(db, actor);
         if (query.Stage is { } stage)
             deals = deals.Where(d => d.Stage == stage);
@@ -165,9 +185,12 @@ public sealed class DealsService(
                        Title = d.Title,
                        AccountName = a.Name,
                        OwnerName = u.DisplayName,
+                       OwnerEmail = u.Email,
                        Stage = d.Stage,
                        Value = d.Value.Amount,
                        Currency = d.Value.Currency,
+                       ExpectedOutcome = d.ExpectedOutcome,
+                       CloseDate = d.CloseDate,
                        NextPromisedDate = d.Commitments
                            .Where(c => c.Direction == CommitmentDirection.Ours && (c.Status == CommitmentStatus.Open || c.Status == CommitmentStatus.Broken))
                            .Min(c => (DateOnly?)c.PromisedDate),
@@ -185,8 +208,12 @@ public sealed class DealsService(
                 || EF.Functions.ILike(r.AccountName, pattern, SearchPattern.EscapeCharacter)
                 || EF.Functions.ILike(r.OwnerName, pattern, SearchPattern.EscapeCharacter));
         }
-        var total = await rows.CountAsync(cancellationToken);
-        var sorted = (page.SortBy, page.Descending) switch
+        return rows;
+    }
+
+    private static IOrderedQueryable<DealListRow> Sorted(IQueryable<DealListRow> rows, string? sortBy, bool descending)
+    {
+        var sorted = (sortBy, descending) switch
         {
             ("title", false) => rows.OrderBy(r => r.Title),
             ("title", true) => rows.OrderByDescending(r => r.Title),
@@ -207,8 +234,7 @@ public sealed class DealsService(
             _ => rows.OrderByDescending(r => r.LatePromises > 0).ThenByDescending(r => r.AtRiskPromises > 0).ThenByDescending(r => r.BrokenPromises > 0)
                 .ThenByDescending(r => r.WatchPromises > 0).ThenBy(r => r.NextPromisedDate == null).ThenBy(r => r.NextPromisedDate),
         };
-        var items = await sorted.ThenBy(r => r.Id).Skip(page.Skip).Take(page.Take).ToListAsync(cancellationToken);
-        return new Page<DealListRow>(items, total);
+        return sorted.ThenBy(r => r.Id);
     }
 
     /// <summary>The whole deal for its page; null when it does not exist or the actor may not see it.</summary>

@@ -228,14 +228,14 @@ public sealed class PromisesService(
         return commitment;
     }
 
-    private static async Task<LeadTimes> LeadTimesAsync(AppDbContext db, CancellationToken cancellationToken) =>
+    internal static async Task<LeadTimes> LeadTimesAsync(AppDbContext db, CancellationToken cancellationToken) =>
         LeadTime.ToPolicy(await db.LeadTimes.AsNoTracking().ToListAsync(cancellationToken));
 
     /// <summary>
     /// Who may own a promise: of ours, the deal's rep, their team's manager or a service user; of the customer's,
     /// the rep or the manager who follows it up. Active users only.
     /// </summary>
-    private static async Task<List<PromiseOwnerOption>> OwnersAsync(AppDbContext db, string dealOwnerId, CommitmentDirection direction, CancellationToken cancellationToken)
+    internal static async Task<List<PromiseOwnerOption>> OwnersAsync(AppDbContext db, string dealOwnerId, CommitmentDirection direction, CancellationToken cancellationToken)
     {
         var teamId = await db.Users.Where(u => u.Id == dealOwnerId).Select(u => u.TeamId).SingleOrDefaultAsync(cancellationToken);
         var appointedManagerId = teamId is null ? null
