@@ -1,5 +1,5 @@
+using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Commitments;
-using CommitmentTracker.Domain.DeliveryRecords;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using Ical.Net;
