@@ -1,6 +1,7 @@
 using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Features.Risk;
 using CommitmentTracker.Web.Features.DeliveryRecords;
+using CommitmentTracker.Web.Features.Forecasts;
 using FluentValidation;
 
 namespace CommitmentTracker.Web.Features;
@@ -14,6 +15,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<Components.Shared.UserTime>();
         services.AddScoped<Settings.MySettingsService>();
         services.AddRisk(configuration);
+        services.AddForecasts(configuration);
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddScoped<Deals.DealsService>();
         services.AddScoped<Accounts.AccountsService>();
