@@ -35,6 +35,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<Home.HomeService>();
         services.AddScoped<Dashboard.DashboardService>();
         services.AddScoped<Dashboard.RecoveryInsightsService>();
+        services.AddScoped<Dashboard.ForecastCalibrationService>();
         services.AddScoped<DeliveryRecords.DeliveryRecordService>();
         services.AddScoped<DeliveryRecords.SharedRecordService>();
         services.AddSharedRecordRateLimit(configuration);
