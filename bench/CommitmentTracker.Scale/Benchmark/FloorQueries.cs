@@ -165,6 +165,35 @@ internal sealed class FloorQueries(NpgsqlDataSource db)
         return Summary.Queue(counts[0], shown, counts);
     }
 
+    /// <summary>
+    /// One keystroke of the promise dialog by hand: the deal's value (through the owner, as access would), the kind's template
+    /// length and the four candidate curves by key in one batch; the finest group with 30 promises wins.
+    /// </summary>
+    public async Task<string> PromiseDialogKeystrokeAsync(string repId, Guid dealId, CancellationToken cancellationToken)
+    {
+        await using var batch = db.CreateBatch();
+        var deal = new NpgsqlBatchCommand("SELECT value_amount FROM deals WHERE id = @deal AND owner_id = @rep");
+        deal.Parameters.AddWithValue("deal", dealId);
+        deal.Parameters.AddWithValue("rep", repId);
+        batch.BatchCommands.Add(deal);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT jsonb_array_length(steps) FROM milestone_templates WHERE kind = 'Installation'"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT group_key, promises, completed FROM forecast_curves WHERE group_key LIKE '%|Installation|%' OR group_key = 'All|*|*|*|*'"));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var value = await reader.ReadAsync(cancellationToken) ? reader.GetDecimal(0) : 0m;
+        await reader.NextResultAsync(cancellationToken);
+        var steps = await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? reader.GetInt32(0) : 0;
+        await reader.NextResultAsync(cancellationToken);
+        var curves = new Dictionary<string, (int Promises, int Completed)>();
+        while (await reader.ReadAsync(cancellationToken))
+            curves[reader.GetString(0)] = (reader.GetInt32(1), reader.GetInt32(2));
+        var subject = new Domain.Forecasts.ForecastSubject(Domain.Commitments.CommitmentKind.Installation, Domain.Department.Service,
+            Domain.Forecasts.ReferenceGroup.BandOf(value), Domain.Forecasts.ReferenceGroup.CappedMilestones(steps));
+        foreach (var group in Domain.Forecasts.ReferenceGroup.ChainFor(subject))
+            if (curves.TryGetValue(group.Key, out var c) && c.Promises >= 30 && c.Completed > 0)
+                return Summary.Forecast(group.Key, c.Promises);
+        return Summary.Forecast(null, 0);
+    }
+
     /// <summary>A deal's page: the deal and everything on it, the names it shows and the row versions, as one JSON document.</summary>
     public async Task<string> DealAsync(string repId, Guid dealId, CancellationToken cancellationToken)
     {

@@ -40,6 +40,25 @@ internal sealed class PageCalls(IServiceProvider services)
         return Summary.Queue(page.TotalCount, page.Items.Count, Enum.GetValues<QueueTab>().Select(t => counts[t]));
     }
 
+    /// <summary>
+    /// One keystroke in the promise dialog: the forecast of an installation for the Service department on the deal, dated
+    /// 45 days out (the access check, the deal's value, the template, the settings and the group curves).
+    /// </summary>
+    public async Task<string> PromiseDialogKeystrokeAsync(Actor rep, Guid dealId, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var shown = await scope.ServiceProvider.GetRequiredService<Web.Features.Forecasts.ForecastService>().ForNewPromiseAsync(
+            rep, dealId, Domain.Commitments.CommitmentKind.Installation, Domain.Department.Service, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(45), cancellationToken);
+        return Summary.Forecast(shown.Forecast.Group?.Key, shown.Forecast.GroupSize);
+    }
+
+    /// <summary>Recomputes every group's curve from the history (what the refresher does at start-up and every 6 hours).</summary>
+    public async Task<string> RefreshForecastAsync(CancellationToken cancellationToken)
+    {
+        var groups = await services.GetRequiredService<Web.Features.Forecasts.ForecastRefresher>().RefreshAsync(cancellationToken);
+        return $"{groups} groups";
+    }
+
     /// <summary>A deal's page.</summary>
     public async Task<string> DealAsync(Actor rep, Guid dealId, CancellationToken cancellationToken)
     {
@@ -114,6 +133,8 @@ internal static class Summary
         int brokenAccounts, int closedPlans, int openPlans, int overduePlans, int lessons) =>
         $"late {late}, at risk {atRisk}, watch {watch}; record {kept}/{keptLate}/{broken}; approvals {approvals}; verbal {verbal}; " +
         $"accounts {brokenAccounts}/{activeAccounts}; plans closed {closedPlans}, open {openPlans} ({overduePlans} overdue); lessons {lessons}";
+
+    public static string Forecast(string? groupKey, int promises) => $"{groupKey ?? "lead time"} of {promises}";
 
     public static string Queue(int total, int shown, IEnumerable<int> tabCounts) => $"{shown} of {total}; tabs {string.Join("/", tabCounts)}";
 

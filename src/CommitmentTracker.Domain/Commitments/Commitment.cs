@@ -12,7 +12,7 @@ public sealed class Commitment : IHasDomainEvents
 
     private Commitment() { }
 
-    internal Commitment(Guid dealId, string dealOwnerId, CommitmentDraft draft, LeadTimes leadTimes, bool isLateAddition, string createdBy, DateTimeOffset now, DateOnly today)
+    internal Commitment(Guid dealId, string dealOwnerId, CommitmentDraft draft, LeadTimes leadTimes, bool isLateAddition, string createdBy, DateTimeOffset now, DateOnly today, ForecastChance? chance = null)
     {
         Guard.Defined(draft.Direction, "Direction");
         Guard.Defined(draft.Kind, "Kind");
@@ -44,7 +44,15 @@ public sealed class Commitment : IHasDomainEvents
         Evidence = Guard.Optional(draft.Evidence, "Evidence", FieldLengths.Text);
 
         var reason = Guard.Optional(draft.AggressiveReason, "Reason for the aggressive date", FieldLengths.Text);
-        IsAggressive = Direction == CommitmentDirection.Ours && leadTimes.IsAggressive(Kind, PromisedDate, today);
+        var insideLeadTime = leadTimes.IsAggressive(Kind, PromisedDate, today);
+        var unlikely = chance is { IsAggressive: true };
+        if (Direction == CommitmentDirection.Ours && chance is not null)
+            ForecastProbability = Math.Round((decimal)Math.Clamp(chance.Probability, 0, 1), 3, MidpointRounding.AwayFromZero);
+        IsAggressive = Direction == CommitmentDirection.Ours && (insideLeadTime || unlikely);
+        AggressiveCause = !IsAggressive ? null
+            : insideLeadTime && unlikely ? Commitments.AggressiveCause.Both
+            : insideLeadTime ? Commitments.AggressiveCause.LeadTime
+            : Commitments.AggressiveCause.LowChance;
         (AggressiveApproval, AggressiveReason) = IsAggressive
             ? reason is null ? (AggressiveApproval.Pending, null) : (AggressiveApproval.ReasonGiven, reason)
             : (AggressiveApproval.NotNeeded, (string?)null);
@@ -85,6 +93,15 @@ public sealed class Commitment : IHasDomainEvents
     public bool IsAggressive { get; private set; }
     public AggressiveApproval AggressiveApproval { get; private set; }
     public string? AggressiveReason { get; private set; }
+
+    /// <summary>Why the date counted as aggressive when the promise was made; null when it did not.</summary>
+    public AggressiveCause? AggressiveCause { get; private set; }
+
+    /// <summary>
+    /// The history's chance, when the promise was made, that its date holds (0.8 = 80%); null for the customer's promises
+    /// and when there was too little history. The dashboard's calibration compares it with what happened.
+    /// </summary>
+    public decimal? ForecastProbability { get; private set; }
     public string? AggressiveDecidedBy { get; private set; }
     public DateTimeOffset? AggressiveDecidedAt { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }

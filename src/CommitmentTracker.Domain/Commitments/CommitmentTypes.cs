@@ -12,6 +12,9 @@ public enum CommitmentStatus { Open, Kept, KeptLate, Broken, Waived }
 /// <summary>Where an aggressive promise (sooner than the standard lead time) stands.</summary>
 public enum AggressiveApproval { NotNeeded, ReasonGiven, Pending, Approved, Rejected }
 
+/// <summary>Why a promised date counted as aggressive: inside the standard lead time, below the minimum chance, or both.</summary>
+public enum AggressiveCause { LeadTime, LowChance, Both }
+
 /// <summary>The customer's acknowledgement of a promise or a checklist: who, when, how.</summary>
 public sealed record CustomerAcknowledgement(string ContactName, DateTimeOffset At, CommunicationChannel Channel);
 
@@ -59,6 +62,19 @@ public sealed class LeadTimes
 
     public bool IsAggressive(CommitmentKind kind, DateOnly promisedDate, DateOnly today) =>
         promisedDate < EarliestComfortableDate(kind, today);
+}
+
+/// <summary>
+/// The history's chance that a promised date holds, checked when a promise is made: a date below the minimum chance
+/// (Admin, default 70%) is aggressive exactly like one inside the standard lead time.
+/// </summary>
+public sealed record ForecastChance(double Probability, decimal MinimumProbability)
+{
+    public bool IsAggressive => IsTooLow(Probability, MinimumProbability);
+
+    /// <summary>Below the minimum, compared in whole tenths of a percent so that what the screen shows decides.</summary>
+    public static bool IsTooLow(double probability, decimal minimum) =>
+        Math.Round((decimal)probability, 3, MidpointRounding.AwayFromZero) < minimum;
 }
 
 /// <summary>The room between what we promised and what the customer really needs.</summary>

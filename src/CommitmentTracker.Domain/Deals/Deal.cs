@@ -117,11 +117,12 @@ public sealed class Deal : IHasDomainEvents
     // ---------- promises ----------
 
     /// <summary>Logs a promise; after the deal left Verbal it is flagged as a late addition.</summary>
-    public Commitment AddCommitment(CommitmentDraft draft, LeadTimes leadTimes, string byUserId, DateTimeOffset now, DateOnly today)
+    /// <remarks><paramref name="chance"/> is the history's chance that the date holds (ours only); below its minimum the date is aggressive.</remarks>
+    public Commitment AddCommitment(CommitmentDraft draft, LeadTimes leadTimes, string byUserId, DateTimeOffset now, DateOnly today, ForecastChance? chance = null)
     {
         if (IsClosed)
             throw new DomainException($"A {Stage.ToString().ToLowerInvariant()} deal takes no new promises.");
-        var commitment = new Commitment(Id, OwnerId, draft, leadTimes, isLateAddition: Stage != DealStage.Verbal, byUserId, now, today);
+        var commitment = new Commitment(Id, OwnerId, draft, leadTimes, isLateAddition: Stage != DealStage.Verbal, byUserId, now, today, chance);
         _commitments.Add(commitment);
         if (commitment.Direction == CommitmentDirection.Ours)
             _touchpoints.Add(new Touchpoint(Id, TouchpointKind.CheckInBeforePromisedDate, CheckInDate(commitment.PromisedDate, today), commitment.Id));

@@ -15,7 +15,11 @@ public static class RiskEvaluator
     /// Evaluates an open promise of ours (Open or Broken). Closed promises and the customer's own are on track.
     /// <paramref name="customerCommitments"/> are the customer's promises on the same deal; others are ignored.
     /// </summary>
-    public static RiskAssessment Evaluate(Commitment commitment, IEnumerable<Commitment> customerCommitments, RiskSettings settings, DateTimeOffset now)
+    /// <remarks>
+    /// <paramref name="chance"/> is the history's chance of keeping it from its current state; when low it adds a Watch reason
+    /// (never more: the history describes similar promises, the other rules this one).
+    /// </remarks>
+    public static RiskAssessment Evaluate(Commitment commitment, IEnumerable<Commitment> customerCommitments, RiskSettings settings, DateTimeOffset now, KeepingChance? chance = null)
     {
         ArgumentNullException.ThrowIfNull(commitment);
         ArgumentNullException.ThrowIfNull(customerCommitments);
@@ -105,6 +109,16 @@ public static class RiskEvaluator
 
         if (BehindSchedule(commitment, settings, today) is { } schedule)
             reasons.Add(schedule);
+
+        // Only when the date has not passed: past it, Late already says more than any chance.
+        if (chance is { IsLow: true } && today <= promised)
+        {
+            var percent = (int)Math.Round(chance.Probability * 100, MidpointRounding.AwayFromZero);
+            reasons.Add(new(
+                RiskRule.UnlikelyInTime,
+                $"Only {percent}% of similar promises still open at this age finished by their date",
+                DayOf(commitment.CreatedAt)));
+        }
 
         if (reasons.Count == 0)
             return RiskAssessment.OnTrack;

@@ -32,13 +32,23 @@ public static class RiskRule
     public const string MilestoneBehindPlan = "milestone-behind-plan";
     public const string Stale = "stale";
     public const string BehindSchedule = "behind-schedule";
+    public const string UnlikelyInTime = "unlikely-in-time";
 
     /// <summary>The level a reason of this rule raises a promise to.</summary>
     public static RiskLevel LevelOf(string rule) => rule switch
     {
         Late => RiskLevel.Late,
         ForecastPastPromise or Blocked or CustomerOverdue => RiskLevel.AtRisk,
-        ForecastNearPromise or MilestoneBehindPlan or Stale or BehindSchedule => RiskLevel.Watch,
+        ForecastNearPromise or MilestoneBehindPlan or Stale or BehindSchedule or UnlikelyInTime => RiskLevel.Watch,
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "Unknown risk rule."),
     };
+}
+
+/// <summary>
+/// The history's chance that an open promise is kept from where it stands (its age), and the minimum below which that is
+/// a risk reason. It adds a reason; it never replaces the rules.
+/// </summary>
+public sealed record KeepingChance(double Probability, decimal MinimumProbability)
+{
+    public bool IsLow => Commitments.ForecastChance.IsTooLow(Probability, MinimumProbability);
 }

@@ -2,6 +2,7 @@ using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Features.Risk;
 using CommitmentTracker.Web.Features.CustomerLinks;
 using CommitmentTracker.Web.Features.DeliveryRecords;
+using CommitmentTracker.Web.Features.Forecasts;
 using CommitmentTracker.Web.Features.InboundMail;
 using CommitmentTracker.Web.Features.Webhooks;
 using FluentValidation;
@@ -19,6 +20,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddRisk(configuration);
         services.AddWebhooks(configuration);
         services.AddScoped<Calendar.CalendarFeedService>();
+        services.AddForecasts(configuration);
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
         services.AddScoped<Deals.DealsService>();
         services.AddScoped<Accounts.AccountsService>();
@@ -38,6 +40,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<Home.HomeService>();
         services.AddScoped<Dashboard.DashboardService>();
         services.AddScoped<Dashboard.RecoveryInsightsService>();
+        services.AddScoped<Dashboard.ForecastCalibrationService>();
         services.AddScoped<DeliveryRecords.DeliveryRecordService>();
         services.AddScoped<DeliveryRecords.SharedRecordService>();
         services.AddSharedRecordRateLimit(configuration);

@@ -43,6 +43,7 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<RiskSettingsRecord> RiskSettings => Set<RiskSettingsRecord>();
     public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<ForecastCurveRecord> ForecastCurves => Set<ForecastCurveRecord>();
     public DbSet<DailyDigest> DailyDigests => Set<DailyDigest>();
     public DbSet<RiskSweepRun> RiskSweepRuns => Set<RiskSweepRun>();
 
@@ -108,9 +109,16 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
             settings.Property(x => x.ScheduleElapsedShare).HasPrecision(4, 3);
             settings.Property(x => x.ScheduleDoneShare).HasPrecision(4, 3);
             settings.Property(x => x.BrokenAccountsAlarmShare).HasPrecision(4, 3);
+            settings.Property(x => x.ForecastMinimumProbability).HasPrecision(4, 3);
             settings.Property(x => x.MarketingSpend).HasPrecision(18, 2);
             settings.Ignore(x => x.CompensationBudget);
             settings.Property<uint>(Version).IsRowVersion();
+        });
+        builder.Entity<ForecastCurveRecord>(curve =>
+        {
+            curve.ToTable("forecast_curves");
+            curve.HasKey(c => c.GroupKey);
+            curve.Property(c => c.GroupKey).HasMaxLength(ForecastCurveRecord.KeyLength);
         });
         builder.Entity<Alert>(alert =>
         {

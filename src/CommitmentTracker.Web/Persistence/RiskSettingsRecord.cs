@@ -34,5 +34,10 @@ public sealed class RiskSettingsRecord
     /// </summary>
     public bool ReviewAllPending { get; set; }
 
+    /// <summary>A promised date whose chance of holding (from the history of similar promises) is below this is aggressive.</summary>
+    public decimal ForecastMinimumProbability { get; set; } = Domain.Forecasts.ForecastSettings.Defaults.MinimumProbability;
+
+    public Domain.Forecasts.ForecastSettings ToForecastSettings() => new() { MinimumProbability = ForecastMinimumProbability };
+
     public RiskSettings ToDomain() => new(WatchWithinDays, StaleAfterDays, ScheduleElapsedShare, ScheduleDoneShare);
 }

@@ -61,6 +61,8 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
         ["DashboardService.AtRiskAsync"] = "ManagerNorth ManagerSouth Admin",
         ["DashboardService.GetAsync"] = "ManagerNorth ManagerSouth Admin",
         ["DashboardService.RecordRowsAsync"] = "ManagerNorth ManagerSouth Admin",
+        ["ForecastCalibrationService.GetAsync"] = "ManagerNorth ManagerSouth Admin",
+        ["ForecastService.ForNewPromiseAsync"] = Team,
         ["DealsService.CreateAsync"] = Team,
         ["DealsService.GetAsync"] = Readers,
         ["DealsService.ListAsync"] = Readers,

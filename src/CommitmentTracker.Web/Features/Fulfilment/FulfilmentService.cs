@@ -31,6 +31,17 @@ public sealed record QueueRow
     public uint Version { get; init; }
     public Domain.Risk.RiskLevel RiskLevel { get; init; }
 
+    // What the promise forecast needs of the row's promise.
+    public Guid CommitmentId { get; init; }
+    public CommitmentDirection Direction { get; init; }
+    public Domain.Department PromiseDepartment { get; init; }
+    public decimal DealValue { get; init; }
+    public int MilestoneCount { get; init; }
+    public DateTimeOffset PromiseMadeAt { get; init; }
+
+    /// <summary>The history's chance the promise is kept from its age (ours only, with enough history); null otherwise.</summary>
+    public double? ChanceOfKeeping { get; init; }
+
     /// <summary>Whether the user may update this milestone (<see cref="MilestoneAccess.MayUpdate(Actor, string?, Domain.Department)"/>).</summary>
     public bool CanUpdate { get; init; }
 }
@@ -150,8 +161,17 @@ public sealed class FulfilmentService(
             var found = await Rows(db, db.Milestones.Where(m => ids.Contains(m.Id))).ToDictionaryAsync(r => r.MilestoneId, cancellationToken);
             items = [.. ids.Select(id => found[id])];
         }
+        var chances = await Forecasts.ForecastService.ForOpenPromisesAsync(db, [.. items
+            .Where(r => r.Direction == CommitmentDirection.Ours)
+            .DistinctBy(r => r.CommitmentId)
+            .Select(r => new Forecasts.ForecastService.OpenPromise(r.CommitmentId, r.Kind, r.PromiseDepartment, r.DealValue, r.MilestoneCount,
+                DateOnly.FromDateTime(r.PromiseMadeAt.UtcDateTime), r.PromisedDate))], Today, cancellationToken);
         // Rows are open milestones (a waived promise's are skipped): whether the user may update one is the access rule alone.
-        return new Page<QueueRow>([.. items.Select(r => r with { CanUpdate = MilestoneAccess.MayUpdate(actor, r.AssigneeId, r.Department) })], total);
+        return new Page<QueueRow>([.. items.Select(r => r with
+        {
+            CanUpdate = MilestoneAccess.MayUpdate(actor, r.AssigneeId, r.Department),
+            ChanceOfKeeping = chances.GetValueOrDefault(r.CommitmentId)?.Probability,
+        })], total);
     }
 
     /// <summary>How many rows each tab holds, for the counts on the tabs: one indexed count per tab, on milestones alone.</summary>
@@ -225,6 +245,12 @@ public sealed class FulfilmentService(
                    IsCustomerAcceptance = m.IsCustomerAcceptance,
                    Version = EF.Property<uint>(m, AppDbContext.Version),
                    RiskLevel = c.RiskLevel,
+                   CommitmentId = c.Id,
+                   Direction = c.Direction,
+                   PromiseDepartment = c.Department,
+                   DealValue = d.Value.Amount,
+                   MilestoneCount = db.Milestones.Count(x => x.CommitmentId == c.Id),
+                   PromiseMadeAt = c.CreatedAt,
                };
     }
 }

@@ -104,7 +104,9 @@ public sealed class PromisesService(
             input.NeedDate is { } need ? DateOnly.FromDateTime(need) : null,
             input.AggressiveHandling == AggressiveHandling.WriteReason ? input.AggressiveReason : null,
             string.IsNullOrWhiteSpace(input.Evidence) ? null : input.Evidence.Trim());
-        var commitment = deal.AddCommitment(draft, await LeadTimesAsync(db, cancellationToken), actor.UserId, now, Today);
+        // The chance is computed here again, from the stored curves: the server never takes the dialog's word for it.
+        var chance = await Forecasts.ForecastService.ChanceForAsync(db, deal, draft, Today, cancellationToken);
+        var commitment = deal.AddCommitment(draft, await LeadTimesAsync(db, cancellationToken), actor.UserId, now, Today, chance);
         if (acknowledgement is not null)
             commitment.RecordAcknowledgement(acknowledgement, now);
         await db.SaveOrExplainConflictAsync("deal", cancellationToken);

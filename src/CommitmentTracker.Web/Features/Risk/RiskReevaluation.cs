@@ -31,7 +31,7 @@ internal static class RiskReevaluation
         var unfinished = open.SelectMany(c => c.Milestones).Where(m => !m.IsFinished).Select(m => m.Id).ToList();
         // Tracked: the updates attach to their milestones.
         await db.MilestoneUpdates.Where(u => unfinished.Contains(u.MilestoneId)).LoadAsync(cancellationToken);
-        Evaluate(open, settings, now);
+        Evaluate(open, settings, now, await ChancesAsync(db, open, now, cancellationToken));
         EvaluatedBeforeSave.GetOrCreateValue(db).UnionWith(dealIds);
     }
 
@@ -57,14 +57,35 @@ internal static class RiskReevaluation
             .Where(c => dealIds.Contains(c.DealId))
             .ToListAsync(cancellationToken);
         var added = db.ChangeTracker.Entries<Commitment>().Where(e => e.State == EntityState.Added).Select(e => e.Entity);
-        Evaluate(commitments.Union(added).Where(c => dealIds.Contains(c.DealId)), settings, now);
+        var evaluated = commitments.Union(added).Where(c => dealIds.Contains(c.DealId)).ToList();
+        Evaluate(evaluated, settings, now, await ChancesAsync(db, evaluated, now, cancellationToken));
     }
 
     private static async Task<RiskSettings> SettingsAsync(AppDbContext db, CancellationToken cancellationToken) =>
         (await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord()).ToDomain();
 
+    /// <summary>
+    /// The history's chance of keeping each open promise of ours from its age (see <see cref="Forecasts.ForecastService"/>),
+    /// with the admin's minimum; promises without enough history have none. Reads the deals' values and the stored curves.
+    /// </summary>
+    private static async Task<Dictionary<Guid, KeepingChance>> ChancesAsync(AppDbContext db, IReadOnlyCollection<Commitment> commitments, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var open = commitments.Where(c => c.Direction == CommitmentDirection.Ours && c.Status is CommitmentStatus.Open or CommitmentStatus.Broken).ToList();
+        if (open.Count == 0 || !await db.ForecastCurves.AnyAsync(cancellationToken))
+            return [];
+        var dealIds = open.Select(c => c.DealId).Distinct().ToList();
+        var values = await db.Deals.AsNoTracking().Where(d => dealIds.Contains(d.Id)).Select(d => new { d.Id, d.Value.Amount }).ToDictionaryAsync(d => d.Id, d => d.Amount, cancellationToken);
+        var promises = open.Select(c => new Forecasts.ForecastService.OpenPromise(
+            c.Id, c.Kind, c.Department, values.GetValueOrDefault(c.DealId), c.Milestones.Count,
+            Domain.Forecasts.PromiseHistory.MadeOn(c), c.PromisedDate)).ToList();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var forecasts = await Forecasts.ForecastService.ForOpenPromisesAsync(db, promises, today, cancellationToken);
+        var minimum = (await Forecasts.ForecastCurves.SettingsAsync(db, cancellationToken)).MinimumProbability;
+        return forecasts.ToDictionary(f => f.Key, f => new KeepingChance(f.Value.Probability!.Value, minimum));
+    }
+
     /// <summary>Evaluates promises, grouped by deal so each sees the customer's promises it depends on.</summary>
-    public static void Evaluate(IEnumerable<Commitment> commitments, RiskSettings settings, DateTimeOffset now)
+    public static void Evaluate(IEnumerable<Commitment> commitments, RiskSettings settings, DateTimeOffset now, IReadOnlyDictionary<Guid, KeepingChance>? chances = null)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         foreach (var deal in commitments.GroupBy(c => c.DealId))
@@ -75,7 +96,7 @@ internal static class RiskReevaluation
             var customers = promises.Where(c => c.Direction == CommitmentDirection.Theirs).ToList();
             foreach (var commitment in promises)
             {
-                var assessment = RiskEvaluator.Evaluate(commitment, customers, settings, now);
+                var assessment = RiskEvaluator.Evaluate(commitment, customers, settings, now, chances?.GetValueOrDefault(commitment.Id));
                 commitment.ApplyRisk(assessment, now, RiskEvaluator.ReviewOn(commitment, customers, settings, assessment, now));
             }
         }

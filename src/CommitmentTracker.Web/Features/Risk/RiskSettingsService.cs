@@ -14,6 +14,9 @@ public sealed class RiskSettingsInput
     public int? ScheduleElapsedPercent { get; set; }
     public int? ScheduleDonePercent { get; set; }
     public int? BrokenAccountsAlarmPercent { get; set; }
+
+    /// <summary>A promised date the history gives less chance than this is aggressive (the promise forecast).</summary>
+    public int? ForecastMinimumPercent { get; set; } = 70;
     public int? TellCustomerWithinHours { get; set; }
     public decimal? MarketingSpend { get; set; }
     public int? NewCustomers { get; set; }
@@ -35,6 +38,7 @@ public sealed class RiskSettingsValidator : ModelValidator<RiskSettingsInput>
         RuleFor(x => x.ScheduleElapsedPercent).NotNull().InclusiveBetween(1, 100).WithMessage("Between 1% and 100%.");
         RuleFor(x => x.ScheduleDonePercent).NotNull().InclusiveBetween(1, 100).WithMessage("Between 1% and 100%.");
         RuleFor(x => x.BrokenAccountsAlarmPercent).NotNull().InclusiveBetween(1, 100).WithMessage("Between 1% and 100%.");
+        RuleFor(x => x.ForecastMinimumPercent).NotNull().InclusiveBetween(0, 100).WithMessage("Between 0% and 100%.");
         RuleFor(x => x.TellCustomerWithinHours).NotNull().InclusiveBetween(1, 24 * 14).WithMessage("Between 1 hour and 336 hours (14 days).");
         RuleFor(x => x.MarketingSpend).NotNull().WithMessage("Enter the marketing and sales spend.")
             .GreaterThanOrEqualTo(0).WithMessage("The spend cannot be negative.")
@@ -61,6 +65,7 @@ public sealed class RiskSettingsService(IDbContextFactory<AppDbContext> dbFactor
             ScheduleElapsedPercent = (int)(row.ScheduleElapsedShare * 100),
             ScheduleDonePercent = (int)(row.ScheduleDoneShare * 100),
             BrokenAccountsAlarmPercent = (int)(row.BrokenAccountsAlarmShare * 100),
+            ForecastMinimumPercent = (int)(row.ForecastMinimumProbability * 100),
             TellCustomerWithinHours = row.TellCustomerWithinHours,
             MarketingSpend = row.MarketingSpend,
             NewCustomers = row.NewCustomers,
@@ -81,6 +86,7 @@ public sealed class RiskSettingsService(IDbContextFactory<AppDbContext> dbFactor
         row.ScheduleElapsedShare = input.ScheduleElapsedPercent!.Value / 100m;
         row.ScheduleDoneShare = input.ScheduleDonePercent!.Value / 100m;
         row.BrokenAccountsAlarmShare = input.BrokenAccountsAlarmPercent!.Value / 100m;
+        row.ForecastMinimumProbability = input.ForecastMinimumPercent!.Value / 100m;
         row.TellCustomerWithinHours = input.TellCustomerWithinHours!.Value;
         row.MarketingSpend = input.MarketingSpend!.Value;
         row.NewCustomers = input.NewCustomers!.Value;

@@ -19,6 +19,7 @@ internal sealed partial class CommitmentConfiguration : IEntityTypeConfiguration
         builder.Property(c => c.AggressiveReason).HasMaxLength(FieldLengths.Text);
         builder.Property(c => c.Evidence).HasMaxLength(FieldLengths.Text);
         builder.Property(c => c.AggressiveDecidedBy).HasMaxLength(FieldLengths.UserId);
+        builder.Property(c => c.ForecastProbability).HasPrecision(4, 3);
         builder.OwnsOne(c => c.Acknowledgement, ack =>
         {
             ack.Property(a => a.ContactName).HasColumnName("ack_contact").HasMaxLength(FieldLengths.Name);

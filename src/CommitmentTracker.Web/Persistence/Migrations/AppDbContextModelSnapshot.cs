@@ -178,6 +178,11 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("aggressive_approval");
 
+                    b.Property<string>("AggressiveCause")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("aggressive_cause");
+
                     b.Property<DateTimeOffset?>("AggressiveDecidedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("aggressive_decided_at");
@@ -233,6 +238,11 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("direction");
+
+                    b.Property<decimal?>("ForecastProbability")
+                        .HasPrecision(4, 3)
+                        .HasColumnType("numeric(4,3)")
+                        .HasColumnName("forecast_probability");
 
                     b.Property<bool>("IsAggressive")
                         .HasColumnType("boolean")
@@ -1967,6 +1977,41 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.ToTable("daily_digests", (string)null);
                 });
 
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.ForecastCurveRecord", b =>
+                {
+                    b.Property<string>("GroupKey")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("group_key");
+
+                    b.Property<int>("Completed")
+                        .HasColumnType("integer")
+                        .HasColumnName("completed");
+
+                    b.Property<DateTimeOffset>("ComputedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("computed_at");
+
+                    b.PrimitiveCollection<int[]>("Days")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("days");
+
+                    b.Property<int>("Promises")
+                        .HasColumnType("integer")
+                        .HasColumnName("promises");
+
+                    b.PrimitiveCollection<double[]>("Undone")
+                        .IsRequired()
+                        .HasColumnType("double precision[]")
+                        .HasColumnName("undone");
+
+                    b.HasKey("GroupKey")
+                        .HasName("pk_forecast_curves");
+
+                    b.ToTable("forecast_curves", (string)null);
+                });
+
             modelBuilder.Entity("CommitmentTracker.Web.Persistence.RiskSettingsRecord", b =>
                 {
                     b.Property<int>("Id")
@@ -1977,6 +2022,11 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasPrecision(4, 3)
                         .HasColumnType("numeric(4,3)")
                         .HasColumnName("broken_accounts_alarm_share");
+
+                    b.Property<decimal>("ForecastMinimumProbability")
+                        .HasPrecision(4, 3)
+                        .HasColumnType("numeric(4,3)")
+                        .HasColumnName("forecast_minimum_probability");
 
                     b.Property<decimal>("MarketingSpend")
                         .HasPrecision(18, 2)

@@ -140,7 +140,54 @@ public sealed class AddPromiseDialogTests : IAsyncDisposable
             (saved.Direction, saved.Department, saved.OwnerId, saved.PromisedDate));
     }
 
-    private async Task<IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>> OpenAsync(CommitmentDirection direction)
+    [Fact]
+    public async Task The_chance_of_the_date_typed_and_the_80_and_90_percent_dates_are_shown_with_their_basis()
+    {
+        var form = await OpenAsync(CommitmentDirection.Ours, estimate: true);
+
+        Type(form, "promise-promised-date", "2026-05-21"); // 80 days from 2 Mar
+
+        form.WaitForAssertion(() => Assert.Equal("80% chance this date holds: similar promises were done by 21 May 2026 that often.",
+            form.Find("[data-testid=promise-forecast-chance]").TextContent.Trim()));
+        Assert.Contains("Held 80%: 21 May 2026 · 90%: 31 May 2026", form.Find("[data-testid=promise-forecast-dates]").TextContent, StringComparison.Ordinal);
+        var basis = form.Find("[data-testid=promise-forecast-basis]").TextContent.Trim();
+        Assert.StartsWith("Based on 100 delivery promises of the Sales department in the last 24 months. Too few promises like this one", basis, StringComparison.Ordinal);
+        Assert.Empty(form.FindAll("[data-testid=promise-aggressive]"));
+    }
+
+    [Fact]
+    public async Task A_date_below_the_minimum_chance_is_aggressive_and_the_80_percent_date_can_be_taken_instead()
+    {
+        var form = await OpenAsync(CommitmentDirection.Ours, estimate: true);
+        Type(form, "promise-description", "Ship the robot cell");
+
+        Type(form, "promise-promised-date", "2026-04-21"); // 50 days: half of the history was done by then
+
+        form.WaitForAssertion(() => Assert.Equal("Aggressive: only 50% chance this date holds, below the minimum of 70%.",
+            form.Find("[data-testid=promise-aggressive-chance]").TextContent.Trim()));
+        Assert.NotEmpty(form.FindAll("[data-testid=promise-aggressive-handling]"));
+
+        form.Find("[data-testid=promise-use-80-date]").Click();
+
+        form.WaitForAssertion(() => Assert.Empty(form.FindAll("[data-testid=promise-aggressive]")));
+        form.Find("[data-testid=promise-save]").Click();
+        var saved = Assert.Single(_saved);
+        Assert.Equal(new DateTime(2026, 5, 21), saved.PromisedDate);
+    }
+
+    /// <summary>Deliveries done evenly on days 1..100 after promising: the 80% date is day 80, the 90% day 90.</summary>
+    private static Task<CommitmentTracker.Web.Features.Forecasts.DateForecast?> Estimate(CommitmentKind kind, Department department, DateOnly? date)
+    {
+        var curve = CommitmentTracker.Domain.Forecasts.SurvivalCurve.Estimate(
+            Enumerable.Range(1, 100).Select(d => new CommitmentTracker.Domain.Forecasts.PromiseObservation(d, true)));
+        var subject = new CommitmentTracker.Domain.Forecasts.ForecastSubject(kind, department, CommitmentTracker.Domain.Forecasts.ValueBand.Under10k, 0);
+        var forecast = CommitmentTracker.Domain.Forecasts.PromiseForecaster.ForNewPromise(
+            subject, g => g.Level == CommitmentTracker.Domain.Forecasts.ReferenceLevel.KindAndDepartment ? curve : null,
+            Today, date, LeadTimes.Defaults, CommitmentTracker.Domain.Forecasts.ForecastSettings.Defaults, CommitmentTracker.Domain.Forecasts.CalendarDays.Instance);
+        return Task.FromResult<CommitmentTracker.Web.Features.Forecasts.DateForecast?>(new(forecast, 0.70m));
+    }
+
+    private async Task<IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>> OpenAsync(CommitmentDirection direction, bool estimate = false)
     {
         var host = _ctx.Render(b =>
         {
@@ -155,6 +202,8 @@ public sealed class AddPromiseDialogTests : IAsyncDisposable
             { d => d.Options, new PromiseFormOptions([Rep], [Rep], LeadTimes.Defaults) },
             { d => d.Save, input => { _saved.Add(input); return Task.FromResult(true); } },
         };
+        if (estimate)
+            parameters.Add(d => d.Estimate, Estimate);
         var dialogs = _ctx.Services.GetRequiredService<IDialogService>();
         await host.InvokeAsync(() => dialogs.ShowAsync<AddPromiseDialog>("Add a promise", parameters));
         return host;

@@ -1,0 +1,24 @@
+namespace CommitmentTracker.Domain.Forecasts;
+
+/// <summary>
+/// How the forecast counts the time between two dates. Calendar days today; a team's working calendar plugs in here
+/// (the forecast never does date arithmetic of its own).
+/// </summary>
+public interface IDurationCalendar
+{
+    /// <summary>The days from <paramref name="from"/> to <paramref name="to"/> (negative when <paramref name="to"/> is earlier).</summary>
+    int DaysBetween(DateOnly from, DateOnly to);
+
+    /// <summary>The date <paramref name="days"/> days after <paramref name="from"/>.</summary>
+    DateOnly AddDays(DateOnly from, int days);
+}
+
+/// <summary>Every day counts.</summary>
+public sealed class CalendarDays : IDurationCalendar
+{
+    public static CalendarDays Instance { get; } = new();
+
+    public int DaysBetween(DateOnly from, DateOnly to) => to.DayNumber - from.DayNumber;
+
+    public DateOnly AddDays(DateOnly from, int days) => from.AddDays(days);
+}

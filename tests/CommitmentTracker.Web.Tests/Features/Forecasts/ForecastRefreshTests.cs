@@ -1,0 +1,79 @@
+using CommitmentTracker.Domain;
+using CommitmentTracker.Domain.Accounts;
+using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Web.Features.Forecasts;
+using CommitmentTracker.Web.Persistence;
+using CommitmentTracker.Web.Security;
+using CommitmentTracker.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using static CommitmentTracker.Web.Tests.Infrastructure.TestDeals;
+
+namespace CommitmentTracker.Web.Tests.Features.Forecasts;
+
+/// <summary>
+/// The curves are counted by PostgreSQL from the stored history: completed promises are events at their duration, open and
+/// broken ones censored at their age, waived ones and the customer's left out, each promise in one group per level.
+/// </summary>
+public sealed class ForecastRefreshTests(TestDatabase database) : IClassFixture<TestDatabase>
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_refresh_stores_a_curve_per_group_from_completed_open_and_broken_promises()
+    {
+        var rep = await database.CreateAsync(AppRoles.Rep);
+        var madeOn = Today.AddDays(-100);
+        // Ten deliveries done after 10..19 days, five open (made 100 days ago), one broken, one waived, one of the customer's.
+        var deal = await HistoryDealAsync(rep, madeOn, deal =>
+        {
+            for (var i = 0; i < 10; i++)
+                Made(deal, madeOn, 30).Complete(madeOn.AddDays(10 + i), Today);
+            for (var i = 0; i < 5; i++)
+                Made(deal, madeOn, 120);
+            Made(deal, madeOn, 30).RefreshStatus(Today);
+            Made(deal, madeOn, 30).Waive("Customer cancelled the line.", rep.UserId, Now);
+            deal.AddCommitment(new CommitmentDraft(CommitmentDirection.Theirs, CommitmentKind.Other, "Site access", rep.UserId, Department.Customer, madeOn.AddDays(5), null),
+                LeadTimes.Defaults, rep.UserId, At(madeOn), madeOn).Complete(madeOn.AddDays(3), Today);
+        });
+
+        var stored = await Refresher().RefreshAsync(Cancel);
+
+        Assert.Equal(4, stored); // one group per level: all promises share kind, department, value band and plan length
+        var all = await database.QueryAsync(db => db.ForecastCurves.AsNoTracking().SingleAsync(c => c.GroupKey == "All|*|*|*|*", Cancel));
+        Assert.Equal((16, 10), (all.Promises, all.Completed));
+        Assert.Equal(Enumerable.Range(10, 10), all.Days);
+        var curve = all.ToCurve();
+        // After day 19 all ten completed left the six still open (censored at 99 days) undone: 6 / 16.
+        Assert.Equal(6.0 / 16, curve.UndoneAfter(19), 9);
+        var similar = await database.QueryAsync(db => db.ForecastCurves.AsNoTracking().SingleAsync(c => c.GroupKey == "Similar|Delivery|Fulfilment|From10kTo100k|0", Cancel));
+        Assert.Equal((16, 10), (similar.Promises, similar.Completed));
+        Assert.NotNull(deal);
+    }
+
+    private ForecastRefresher Refresher() =>
+        new(database, new FakeTimeProvider(Now), Options.Create(new ForecastRefreshOptions()), NullLogger<ForecastRefresher>.Instance);
+
+    private static DateTimeOffset At(DateOnly day) => new(day.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
+
+    private static Commitment Made(Deal deal, DateOnly madeOn, int promisedAfter) =>
+        deal.AddCommitment(
+            new CommitmentDraft(CommitmentDirection.Ours, CommitmentKind.Delivery, "Ship the robot cell", deal.OwnerId, Department.Fulfilment, madeOn.AddDays(promisedAfter), null, "Stock on hand"),
+            LeadTimes.Defaults, deal.OwnerId, At(madeOn), madeOn);
+
+    private async Task<Deal> HistoryDealAsync(Actor owner, DateOnly madeOn, Action<Deal> arrange)
+    {
+        var account = await database.CreateAccountAsync();
+        var deal = Deal.Create(account.Id, "History", owner.UserId, Money.Of(20_000m, "EUR"), "Pack 40 cases a minute", madeOn,
+            await database.ActiveChecklistAsync(), At(madeOn), madeOn);
+        arrange(deal);
+        await using var db = database.CreateDbContext();
+        db.ChangedAt = Now;
+        db.Add(deal);
+        await db.SaveChangesAsync(Cancel);
+        return deal;
+    }
+}
