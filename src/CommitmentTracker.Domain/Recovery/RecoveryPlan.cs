@@ -135,10 +135,7 @@ public sealed class RecoveryPlan
             var owner = Guard.Required(assignment.OwnerId, $"Owner of the step {Label(kind)}", FieldLengths.UserId);
             if (assignment.DueAfter < TimeSpan.Zero)
                 throw new DomainException($"The step {Label(kind)} cannot be due before the problem was detected.");
-            var due = kind == RecoveryStepKind.TellCustomer
-                ? detectedAt.AddHours(settings.TellCustomerWithinHours)
-                : detectedAt + assignment.DueAfter;
-            plan._steps.Add(new RecoveryStep(plan.Id, kind, owner, due));
+            plan._steps.Add(new RecoveryStep(plan.Id, kind, owner, settings.DueAt(kind, assignment, detectedAt)));
         }
         return plan;
     }
