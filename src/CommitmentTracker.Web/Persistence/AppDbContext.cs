@@ -34,6 +34,7 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<CommunicationEntry> CommunicationEntries => Set<CommunicationEntry>();
     public DbSet<RiskLibraryEntry> RiskLibrary => Set<RiskLibraryEntry>();
     public DbSet<LeadTime> LeadTimes => Set<LeadTime>();
+    public DbSet<CommitmentTracker.Domain.Calendars.WorkingCalendar> WorkingCalendars => Set<CommitmentTracker.Domain.Calendars.WorkingCalendar>();
     public DbSet<MilestoneTemplate> MilestoneTemplates => Set<MilestoneTemplate>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<RiskSettingsRecord> RiskSettings => Set<RiskSettingsRecord>();
