@@ -1,4 +1,5 @@
 using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Web.Features.Calendars;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
@@ -30,6 +31,12 @@ public sealed record QueueRow
     public bool IsCustomerAcceptance { get; init; }
     public uint Version { get; init; }
     public Domain.Risk.RiskLevel RiskLevel { get; init; }
+
+    /// <summary>The deal's rep, whose team's working calendar the dates are read on.</summary>
+    public string DealOwnerId { get; init; } = "";
+
+    /// <summary>That calendar: the dates say when they are not working days.</summary>
+    public Domain.Calendars.WorkingCalendar? Calendar { get; init; }
 
     /// <summary>Whether the user may update this milestone (<see cref="MilestoneAccess.MayUpdate(Actor, string?, Domain.Department)"/>).</summary>
     public bool CanUpdate { get; init; }
@@ -151,7 +158,12 @@ public sealed class FulfilmentService(
             items = [.. ids.Select(id => found[id])];
         }
         // Rows are open milestones (a waived promise's are skipped): whether the user may update one is the access rule alone.
-        return new Page<QueueRow>([.. items.Select(r => r with { CanUpdate = MilestoneAccess.MayUpdate(actor, r.AssigneeId, r.Department) })], total);
+        var calendars = await db.OfUsersAsync(items.Select(r => r.DealOwnerId), cancellationToken);
+        return new Page<QueueRow>([.. items.Select(r => r with
+        {
+            CanUpdate = MilestoneAccess.MayUpdate(actor, r.AssigneeId, r.Department),
+            Calendar = calendars.GetValueOrDefault(r.DealOwnerId),
+        })], total);
     }
 
     /// <summary>How many rows each tab holds, for the counts on the tabs: one indexed count per tab, on milestones alone.</summary>
@@ -209,6 +221,7 @@ public sealed class FulfilmentService(
                    MilestoneId = m.Id,
                    DealId = d.Id,
                    DealTitle = d.Title,
+                   DealOwnerId = d.OwnerId,
                    AccountName = a.Name,
                    Promise = c.Description,
                    Kind = c.Kind,
