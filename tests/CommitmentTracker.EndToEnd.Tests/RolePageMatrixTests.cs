@@ -43,6 +43,7 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         ["/admin/milestone-plans"] = [AppRoles.Admin],
         ["/admin/risks"] = [AppRoles.Admin],
         ["/admin/risk-settings"] = [AppRoles.Admin],
+        ["/admin/working-calendars"] = [AppRoles.Admin],
         ["/settings"] = Roles.All,
     };
 

@@ -39,10 +39,11 @@ public sealed record RecoverySettings(int TellCustomerWithinHours, IReadOnlyDict
         var after = kind == RecoveryStepKind.TellCustomer ? TimeSpan.FromHours(TellCustomerWithinHours) : assignment.DueAfter;
         if (Calendar is null)
             return detectedAt + after;
-        // "Tell the customer within N hours" is N working hours even when N is a multiple of 24.
-        return kind == RecoveryStepKind.TellCustomer
+        // "Tell the customer within N hours" is N working hours even when N is a multiple of 24. Stored in UTC.
+        var due = kind == RecoveryStepKind.TellCustomer
             ? Calendar.AddWorkingHours(detectedAt, TellCustomerWithinHours)
             : Calendar.DueAfter(detectedAt, after);
+        return due.ToUniversalTime();
     }
 
     /// <summary>The default hours within which the customer is told.</summary>
