@@ -46,6 +46,7 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         ["/admin/risks"] = [AppRoles.Admin],
         ["/admin/risk-settings"] = [AppRoles.Admin],
         ["/admin/webhooks"] = [AppRoles.Admin],
+        ["/admin/working-calendars"] = [AppRoles.Admin],
         ["/settings"] = Roles.All,
         ["/settings/api-tokens"] = Roles.All,
     };

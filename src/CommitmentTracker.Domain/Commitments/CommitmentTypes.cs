@@ -1,3 +1,5 @@
+using CommitmentTracker.Domain.Calendars;
+
 namespace CommitmentTracker.Domain.Commitments;
 
 /// <summary>Whose promise it is: ours to the customer, or the customer's obligation to us.</summary>
@@ -33,7 +35,10 @@ public sealed record CommitmentDraft(
     string? AggressiveReason = null,
     string? Evidence = null);
 
-/// <summary>Standard lead time per kind, in days (Admin). A promised date inside it is aggressive.</summary>
+/// <summary>
+/// Standard lead time per kind, in days (Admin). A promised date inside it is aggressive. On a team's working calendar
+/// (<see cref="On"/>) the days are working days; without one, calendar days.
+/// </summary>
 public sealed class LeadTimes
 {
     private readonly Dictionary<CommitmentKind, int> _days;
@@ -55,10 +60,21 @@ public sealed class LeadTimes
         [CommitmentKind.Other] = 7,
     });
 
+    /// <summary>The working calendar the days are counted on, or null for calendar days.</summary>
+    public WorkingCalendar? Calendar { get; private init; }
+
+    /// <summary>The same lead times, counted in working days of <paramref name="calendar"/>.</summary>
+    public LeadTimes On(WorkingCalendar calendar)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        return new LeadTimes(_days) { Calendar = calendar };
+    }
+
     public int For(CommitmentKind kind) => _days.GetValueOrDefault(kind);
 
-    /// <summary>The earliest promised date that is not aggressive for the kind.</summary>
-    public DateOnly EarliestComfortableDate(CommitmentKind kind, DateOnly today) => today.AddDays(For(kind));
+    /// <summary>The earliest promised date that is not aggressive for the kind: today plus its lead time in (working) days.</summary>
+    public DateOnly EarliestComfortableDate(CommitmentKind kind, DateOnly today) =>
+        Calendar is { } calendar ? calendar.AddWorkingDays(today, For(kind)) : today.AddDays(For(kind));
 
     public bool IsAggressive(CommitmentKind kind, DateOnly promisedDate, DateOnly today) =>
         promisedDate < EarliestComfortableDate(kind, today);

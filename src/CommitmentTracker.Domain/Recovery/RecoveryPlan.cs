@@ -141,10 +141,7 @@ public sealed class RecoveryPlan : IHasDomainEvents
             var owner = Guard.Required(assignment.OwnerId, $"Owner of the step {Label(kind)}", FieldLengths.UserId);
             if (assignment.DueAfter < TimeSpan.Zero)
                 throw new DomainException($"The step {Label(kind)} cannot be due before the problem was detected.");
-            var due = kind == RecoveryStepKind.TellCustomer
-                ? detectedAt.AddHours(settings.TellCustomerWithinHours)
-                : detectedAt + assignment.DueAfter;
-            plan._steps.Add(new RecoveryStep(plan.Id, kind, owner, due));
+            plan._steps.Add(new RecoveryStep(plan.Id, kind, owner, settings.DueAt(kind, assignment, detectedAt)));
         }
         plan._domainEvents.Add(new RecoveryPlanOpened(plan.Id, commitmentId, dealId, level, now));
         return plan;

@@ -1,3 +1,4 @@
+using CommitmentTracker.Domain.Calendars;
 using CommitmentTracker.Domain.Commitments;
 
 namespace CommitmentTracker.Domain.Recovery;
@@ -29,6 +30,22 @@ public sealed record RecoveryStepAssignment(string OwnerId, TimeSpan DueAfter);
 /// </summary>
 public sealed record RecoverySettings(int TellCustomerWithinHours, IReadOnlyDictionary<RecoveryStepKind, RecoveryStepAssignment> Steps)
 {
+    /// <summary>The team's working calendar: with one, hours and days count working time; without, elapsed time.</summary>
+    public WorkingCalendar? Calendar { get; init; }
+
+    /// <summary>When a step of a plan detected at <paramref name="detectedAt"/> is due.</summary>
+    public DateTimeOffset DueAt(RecoveryStepKind kind, RecoveryStepAssignment assignment, DateTimeOffset detectedAt)
+    {
+        var after = kind == RecoveryStepKind.TellCustomer ? TimeSpan.FromHours(TellCustomerWithinHours) : assignment.DueAfter;
+        if (Calendar is null)
+            return detectedAt + after;
+        // "Tell the customer within N hours" is N working hours even when N is a multiple of 24. Stored in UTC.
+        var due = kind == RecoveryStepKind.TellCustomer
+            ? Calendar.AddWorkingHours(detectedAt, TellCustomerWithinHours)
+            : Calendar.DueAfter(detectedAt, after);
+        return due.ToUniversalTime();
+    }
+
     /// <summary>The default hours within which the customer is told.</summary>
     public const int DefaultTellCustomerWithinHours = 24;
 

@@ -32,6 +32,7 @@ public static class FeatureServiceCollectionExtensions
         services.AddScoped<Administration.ChecklistTemplateService>();
         services.AddScoped<Administration.LeadTimesService>();
         services.AddScoped<Administration.MilestoneTemplatesService>();
+        services.AddScoped<Calendars.WorkingCalendarsService>();
         services.AddScoped<Risk.RiskLibraryService>();
         services.AddScoped<Risk.RiskSettingsService>();
         services.AddScoped<Promises.PromisesService>();

@@ -39,6 +39,7 @@ public sealed partial class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<InboundEmail> InboundEmails => Set<InboundEmail>();
     public DbSet<RiskLibraryEntry> RiskLibrary => Set<RiskLibraryEntry>();
     public DbSet<LeadTime> LeadTimes => Set<LeadTime>();
+    public DbSet<CommitmentTracker.Domain.Calendars.WorkingCalendar> WorkingCalendars => Set<CommitmentTracker.Domain.Calendars.WorkingCalendar>();
     public DbSet<MilestoneTemplate> MilestoneTemplates => Set<MilestoneTemplate>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<RiskSettingsRecord> RiskSettings => Set<RiskSettingsRecord>();

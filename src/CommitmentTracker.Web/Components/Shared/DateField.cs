@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
 namespace CommitmentTracker.Web.Components.Shared;
@@ -18,6 +19,17 @@ public class DateField : MudDatePicker
         Converter = new DayConverter();
         Placeholder = "e.g. 4 Dec 2026";
         AdornmentAriaLabel = "Open the calendar";
+    }
+
+    /// <summary>A team's working calendar: its non-working days are struck through in the picker's month.</summary>
+    [Parameter]
+    public CommitmentTracker.Domain.Calendars.WorkingCalendar? WorkingCalendar { get; set; }
+
+    protected override void OnParametersSet()
+    {
+        base.OnParametersSet();
+        if (WorkingCalendar is { } calendar)
+            AdditionalDateClassesFunc = day => calendar.IsWorkingDay(DateOnly.FromDateTime(day)) ? "" : "ct-picker-non-working";
     }
 
     /// <summary>Between the field's text and its date: the app's format out, the app's format or ISO in.</summary>

@@ -1,5 +1,6 @@
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Web.Features.Calendars;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
@@ -285,6 +286,7 @@ public sealed class DealsService(
             .ToDictionary(g => g.Key, g => g.OrderByDescending(p => p.Open).ThenByDescending(p => p.DetectedAt).Select(p => new RecoveryPlanRef(p.Id, p.Open)).First());
         return new DealView(deal, account, communications, names, DealActions.For(deal, canEdit), versions, history)
         {
+            Calendar = await db.OfUserAsync(deal.OwnerId, cancellationToken),
             RecoveryPlans = recoveryPlans,
             PromiseActionsById = deal.Commitments.ToDictionary(c => c.Id, c =>
                 PromiseActions.For(actor, deal, c, canEdit, recoveryPlans.TryGetValue(c.Id, out var plan) && plan.IsOpen)),
@@ -308,6 +310,9 @@ public sealed record DealView(
     IReadOnlyDictionary<Guid, uint> Versions,
     IReadOnlyList<AuditEntry> History)
 {
+    /// <summary>The deal's rep's team working calendar: dates on it say when they are not working days.</summary>
+    public Domain.Calendars.WorkingCalendar? Calendar { get; init; }
+
     /// <summary>Per promise: its open recovery plan, else its newest closed one.</summary>
     public IReadOnlyDictionary<Guid, RecoveryPlanRef> RecoveryPlans { get; init; } = new Dictionary<Guid, RecoveryPlanRef>();
 

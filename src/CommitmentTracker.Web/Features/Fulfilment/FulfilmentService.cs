@@ -1,4 +1,5 @@
 using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Web.Features.Calendars;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
@@ -41,6 +42,12 @@ public sealed record QueueRow
 
     /// <summary>The history's chance the promise is kept from its age (ours only, with enough history); null otherwise.</summary>
     public double? ChanceOfKeeping { get; init; }
+
+    /// <summary>The deal's rep, whose team's working calendar the dates are read on.</summary>
+    public string DealOwnerId { get; init; } = "";
+
+    /// <summary>That calendar: the dates say when they are not working days.</summary>
+    public Domain.Calendars.WorkingCalendar? Calendar { get; init; }
 
     /// <summary>Whether the user may update this milestone (<see cref="MilestoneAccess.MayUpdate(Actor, string?, Domain.Department)"/>).</summary>
     public bool CanUpdate { get; init; }
@@ -167,10 +174,12 @@ public sealed class FulfilmentService(
             .Select(r => new Forecasts.ForecastService.OpenPromise(r.CommitmentId, r.Kind, r.PromiseDepartment, r.DealValue, r.MilestoneCount,
                 DateOnly.FromDateTime(r.PromiseMadeAt.UtcDateTime), r.PromisedDate))], Today, cancellationToken);
         // Rows are open milestones (a waived promise's are skipped): whether the user may update one is the access rule alone.
+        var calendars = await db.OfUsersAsync(items.Select(r => r.DealOwnerId), cancellationToken);
         return new Page<QueueRow>([.. items.Select(r => r with
         {
             CanUpdate = MilestoneAccess.MayUpdate(actor, r.AssigneeId, r.Department),
             ChanceOfKeeping = chances.GetValueOrDefault(r.CommitmentId)?.Probability,
+            Calendar = calendars.GetValueOrDefault(r.DealOwnerId),
         })], total);
     }
 
@@ -229,6 +238,7 @@ public sealed class FulfilmentService(
                    MilestoneId = m.Id,
                    DealId = d.Id,
                    DealTitle = d.Title,
+                   DealOwnerId = d.OwnerId,
                    AccountName = a.Name,
                    Promise = c.Description,
                    Kind = c.Kind,

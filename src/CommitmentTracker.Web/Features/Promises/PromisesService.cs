@@ -1,6 +1,7 @@
 using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Web.Features.Calendars;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using FluentValidation;
@@ -34,13 +35,14 @@ public sealed record PendingApproval
     public string DealTitle { get; init; } = "";
     public string AccountName { get; init; } = "";
     public string RepName { get; init; } = "";
+    public string RepId { get; init; } = "";
     public CommitmentKind Kind { get; init; }
     public string Description { get; init; } = "";
     public DateOnly PromisedDate { get; init; }
     public DateOnly? NeedDate { get; init; }
     public DateTimeOffset LoggedAt { get; init; }
 
-    /// <summary>Today plus the kind's standard lead time: the soonest date that would not have needed approval.</summary>
+    /// <summary>Today plus the kind's standard lead time in working days of the rep's team: the soonest date that would not have needed approval.</summary>
     public DateOnly EarliestComfortableDate { get; init; }
 
     /// <summary>How many days sooner than comfortable the promised date is.</summary>
@@ -72,7 +74,7 @@ public sealed class PromisesService(
         return new PromiseFormOptions(
             await OwnersAsync(db, dealOwnerId, CommitmentDirection.Ours, cancellationToken),
             await OwnersAsync(db, dealOwnerId, CommitmentDirection.Theirs, cancellationToken),
-            await LeadTimesAsync(db, cancellationToken));
+            await LeadTimesAsync(db, dealOwnerId, cancellationToken));
     }
 
     /// <summary>Logs a promise on the deal; returns its id. After the deal left Verbal it is flagged as a late addition.</summary>
@@ -106,7 +108,7 @@ public sealed class PromisesService(
             string.IsNullOrWhiteSpace(input.Evidence) ? null : input.Evidence.Trim());
         // The chance is computed here again, from the stored curves: the server never takes the dialog's word for it.
         var chance = await Forecasts.ForecastService.ChanceForAsync(db, deal, draft, Today, cancellationToken);
-        var commitment = deal.AddCommitment(draft, await LeadTimesAsync(db, cancellationToken), actor.UserId, now, Today, chance);
+        var commitment = deal.AddCommitment(draft, await LeadTimesAsync(db, deal.OwnerId, cancellationToken), actor.UserId, now, Today, chance);
         if (acknowledgement is not null)
             commitment.RecordAcknowledgement(acknowledgement, now);
         await db.SaveOrExplainConflictAsync("deal", cancellationToken);
@@ -175,7 +177,7 @@ public sealed class PromisesService(
     {
         EnsureManager(actor);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var leadTimes = await LeadTimesAsync(db, cancellationToken);
+        var leadTimes = LeadTime.ToPolicy(await db.LeadTimes.AsNoTracking().ToListAsync(cancellationToken));
         var today = Today;
         var rows = await (from c in db.Commitments.AsNoTracking()
                           join d in db.Deals.EditableBy(db, actor) on c.DealId equals d.Id
@@ -193,6 +195,7 @@ public sealed class PromisesService(
                               DealTitle = d.Title,
                               AccountName = a.Name,
                               RepName = u.DisplayName,
+                              RepId = d.OwnerId,
                               Kind = c.Kind,
                               Description = c.Description,
                               PromisedDate = c.PromisedDate,
@@ -200,7 +203,11 @@ public sealed class PromisesService(
                               LoggedAt = c.CreatedAt,
                           })
             .ToListAsync(cancellationToken);
-        return rows.Select(r => r with { EarliestComfortableDate = leadTimes.EarliestComfortableDate(r.Kind, today) }).ToList();
+        var calendars = await db.OfUsersAsync(rows.Select(r => r.RepId), cancellationToken);
+        return rows.Select(r => r with
+        {
+            EarliestComfortableDate = (calendars.TryGetValue(r.RepId, out var calendar) ? leadTimes.On(calendar) : leadTimes).EarliestComfortableDate(r.Kind, today),
+        }).ToList();
     }
 
     private static void EnsureManager(Actor actor)
@@ -230,8 +237,13 @@ public sealed class PromisesService(
         return commitment;
     }
 
+    /// <summary>The lead times in calendar days (imports, which plan many deals at once).</summary>
     internal static async Task<LeadTimes> LeadTimesAsync(AppDbContext db, CancellationToken cancellationToken) =>
         LeadTime.ToPolicy(await db.LeadTimes.AsNoTracking().ToListAsync(cancellationToken));
+
+    /// <summary>The lead times in working days of the deal's rep's team calendar (the rep plans the promise with their team).</summary>
+    private static async Task<LeadTimes> LeadTimesAsync(AppDbContext db, string dealOwnerId, CancellationToken cancellationToken) =>
+        LeadTime.ToPolicy(await db.LeadTimes.AsNoTracking().ToListAsync(cancellationToken)).On(await db.OfUserAsync(dealOwnerId, cancellationToken));
 
     /// <summary>
     /// Who may own a promise: of ours, the deal's rep, their team's manager or a service user; of the customer's,

@@ -1,5 +1,7 @@
+using CommitmentTracker.Domain.Calendars;
 using CommitmentTracker.Domain.Recovery;
 using CommitmentTracker.Domain.Risk;
+using CommitmentTracker.Web.Features.Calendars;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +28,8 @@ public static class RecoveryPlanOpening
             return null;
         var managers = await db.ManagersOfUsersTeamAsync(repId, cancellationToken);
         var settings = await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord();
-        return Open(db, commitmentId, dealId, repId, level, detectedAt, now, openedBy, managers, settings.TellCustomerWithinHours);
+        var calendar = await db.OfUserAsync(repId, cancellationToken);
+        return Open(db, commitmentId, dealId, repId, level, detectedAt, now, openedBy, managers, settings.TellCustomerWithinHours, calendar);
     }
 
     /// <summary>
@@ -43,21 +46,24 @@ public static class RecoveryPlanOpening
         var ids = promises.Select(p => p.CommitmentId).ToList();
         var open = (await db.RecoveryPlans.Where(p => ids.Contains(p.CommitmentId) && p.ResolvedAt == null).Select(p => p.CommitmentId).ToListAsync(cancellationToken)).ToHashSet();
         open.UnionWith(db.ChangeTracker.Entries<RecoveryPlan>().Where(e => !e.Entity.IsClosed).Select(e => e.Entity.CommitmentId));
+        var calendars = await db.OfUsersAsync(promises.Where(p => !open.Contains(p.CommitmentId)).Select(p => p.RepId), cancellationToken);
         var opened = new List<OpenedPlan>();
         foreach (var p in promises)
         {
             if (open.Add(p.CommitmentId))
-                opened.Add(Open(db, p.CommitmentId, p.DealId, p.RepId, p.Level, p.DetectedAt, p.Now, openedBy: null, managersOf(p.RepId), tellCustomerWithinHours));
+                opened.Add(Open(db, p.CommitmentId, p.DealId, p.RepId, p.Level, p.DetectedAt, p.Now, openedBy: null, managersOf(p.RepId), tellCustomerWithinHours,
+                    calendars.GetValueOrDefault(p.RepId) ?? WorkingCalendar.Default(Guid.Empty)));
         }
         return opened;
     }
 
     private static OpenedPlan Open(
         AppDbContext db, Guid commitmentId, Guid dealId, string repId, RiskLevel level, DateTimeOffset detectedAt, DateTimeOffset now,
-        string? openedBy, IReadOnlyList<string> managers, int tellCustomerWithinHours)
+        string? openedBy, IReadOnlyList<string> managers, int tellCustomerWithinHours, WorkingCalendar calendar)
     {
-        var plan = RecoveryPlan.Open(commitmentId, dealId, detectedAt, level,
-            RecoverySettings.Default(repId, managers.Count > 0 ? managers[0] : repId, tellCustomerWithinHours), now, openedBy);
+        // Due times count the rep's team's working time: "within 24 hours" of a Friday evening is not Saturday evening.
+        var settings = RecoverySettings.Default(repId, managers.Count > 0 ? managers[0] : repId, tellCustomerWithinHours) with { Calendar = calendar };
+        var plan = RecoveryPlan.Open(commitmentId, dealId, detectedAt, level, settings, now, openedBy);
         db.RecoveryPlans.Add(plan);
         return new OpenedPlan(plan, managers);
     }

@@ -121,6 +121,47 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.ToTable("contacts", (string)null);
                 });
 
+            modelBuilder.Entity("CommitmentTracker.Domain.Calendars.WorkingCalendar", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("team_id");
+
+                    b.Property<TimeOnly>("DayEnd")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("day_end");
+
+                    b.Property<TimeOnly>("DayStart")
+                        .HasColumnType("time without time zone")
+                        .HasColumnName("day_start");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("TimeZoneId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone_id");
+
+                    b.Property<int>("WorkingDayBits")
+                        .HasColumnType("integer")
+                        .HasColumnName("working_days");
+
+                    b.Property<string>("_holidays")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("holidays");
+
+                    b.HasKey("TeamId")
+                        .HasName("pk_working_calendars");
+
+                    b.ToTable("working_calendars", (string)null);
+                });
+
             modelBuilder.Entity("CommitmentTracker.Domain.Checklists.ChecklistTemplate", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2335,6 +2376,16 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_contacts_accounts_account_id");
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.Calendars.WorkingCalendar", b =>
+                {
+                    b.HasOne("CommitmentTracker.Domain.Teams.Team", null)
+                        .WithOne()
+                        .HasForeignKey("CommitmentTracker.Domain.Calendars.WorkingCalendar", "TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_working_calendars_teams_team_id");
                 });
 
             modelBuilder.Entity("CommitmentTracker.Domain.Checklists.ChecklistTemplate", b =>

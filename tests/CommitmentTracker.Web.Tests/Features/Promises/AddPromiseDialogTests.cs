@@ -187,7 +187,30 @@ public sealed class AddPromiseDialogTests : IAsyncDisposable
         return Task.FromResult<CommitmentTracker.Web.Features.Forecasts.DateForecast?>(new(forecast, 0.70m));
     }
 
-    private async Task<IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>> OpenAsync(CommitmentDirection direction, bool estimate = false)
+    [Fact]
+    public async Task On_the_teams_calendar_the_dialog_says_which_typed_dates_are_not_working_days_and_counts_working_days()
+    {
+        var calendar = CommitmentTracker.Domain.Calendars.WorkingCalendar.Default(Guid.NewGuid());
+        calendar.AddHoliday(new DateOnly(2026, 4, 6), "Easter Monday");
+        var form = await OpenAsync(CommitmentDirection.Ours, LeadTimes.Defaults.On(calendar));
+
+        Type(form, "promise-promised-date", "2026-04-06");
+        Type(form, "promise-need-date", "2026-04-11");
+
+        var note = form.Find("[data-testid=promise-non-working-dates]").TextContent;
+        Assert.Contains("The promised date 6 Apr 2026 is not a working day", note, StringComparison.Ordinal);
+        Assert.Equal(["holiday: Easter Monday", "Sat"], form.FindAll("[data-testid=non-working-day]").Select(m => m.TextContent));
+        Assert.Empty(form.FindAll("[data-testid=promise-aggressive]"));
+
+        // 21 working days from Monday 2 March end on Tuesday 31 March: a Saturday before it is aggressive and marked.
+        Type(form, "promise-promised-date", "2026-03-28");
+        var warning = form.Find("[data-testid=promise-aggressive]").TextContent;
+        Assert.Contains("standard lead time of 21 working days for delivery", warning, StringComparison.Ordinal);
+        Assert.Contains("The earliest comfortable date is 31 Mar 2026.", warning, StringComparison.Ordinal);
+        Assert.Equal(["Sat", "Sat"], form.FindAll("[data-testid=non-working-day]").Select(m => m.TextContent));
+    }
+
+    private async Task<IRenderedComponent<Microsoft.AspNetCore.Components.IComponent>> OpenAsync(CommitmentDirection direction, LeadTimes? leadTimes = null, bool estimate = false)
     {
         var host = _ctx.Render(b =>
         {
@@ -199,7 +222,7 @@ public sealed class AddPromiseDialogTests : IAsyncDisposable
         var parameters = new DialogParameters<AddPromiseDialog>
         {
             { d => d.Model, AddPromiseInput.For(direction, Rep.Id) },
-            { d => d.Options, new PromiseFormOptions([Rep], [Rep], LeadTimes.Defaults) },
+            { d => d.Options, new PromiseFormOptions([Rep], [Rep], leadTimes ?? LeadTimes.Defaults) },
             { d => d.Save, input => { _saved.Add(input); return Task.FromResult(true); } },
         };
         if (estimate)

@@ -61,7 +61,8 @@ public sealed class RecoveryPlanOpeningTests(TestDatabase database) : IClassFixt
             Assert.All(ManagerSteps, k => Assert.Equal(manager.UserId, plan.Step(k).OwnerId));
             Assert.Null(plan.Step(RecoveryStepKind.AlertManager).DoneAt); // done when the manager acknowledges
             Assert.Equal(detectedAt.AddHours(4), plan.Step(RecoveryStepKind.AlertManager).DueAt);
-            Assert.Equal(detectedAt.AddHours(6), plan.Step(RecoveryStepKind.TellCustomer).DueAt);
+            // Working hours of the team's (default) calendar, 09:00-17:00 UTC: 13:00 + 6 is 4 on Monday and 2 on Tuesday.
+            Assert.Equal(new DateTimeOffset(2026, 3, 3, 11, 0, 0, TimeSpan.Zero), plan.Step(RecoveryStepKind.TellCustomer).DueAt);
             Assert.Equal(RecoveryStepKind.MakeRoom, plan.NextStep?.Kind);
         }
         finally
@@ -218,7 +219,8 @@ public sealed class RecoveryPlanOpeningTests(TestDatabase database) : IClassFixt
 
         var plan = Assert.Single(await database.PlansOfAsync(promise.Id));
         Assert.Equal((planId, RiskLevel.OnTrack, rep.UserId, openedAt), (plan.Id, plan.Level, plan.OpenedBy, plan.DetectedAt));
-        Assert.Equal(openedAt.AddHours(RecoverySettings.DefaultTellCustomerWithinHours), plan.Step(RecoveryStepKind.TellCustomer).DueAt);
+        // 24 working hours from Monday 12:00 UTC on the default calendar: Mon 5, Tue 8, Wed 8, Thu 3.
+        Assert.Equal(new DateTimeOffset(2026, 3, 5, 12, 0, 0, TimeSpan.Zero), plan.Step(RecoveryStepKind.TellCustomer).DueAt);
         Assert.All(RepSteps, k => Assert.Equal(rep.UserId, plan.Step(k).OwnerId));
         Assert.All(ManagerSteps, k => Assert.Equal(manager.UserId, plan.Step(k).OwnerId));
         // The manager is alerted at once (bell and mail).
