@@ -280,6 +280,11 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("direction");
 
+                    b.Property<string>("Evidence")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("evidence");
+
                     b.Property<decimal?>("ForecastProbability")
                         .HasPrecision(4, 3)
                         .HasColumnType("numeric(4,3)")
@@ -695,6 +700,10 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("direction");
 
+                    b.Property<Guid?>("EmailId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("email_id");
+
                     b.Property<DateTimeOffset>("LoggedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("logged_at");
@@ -730,10 +739,112 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.HasIndex("CorrectsEntryId")
                         .HasDatabaseName("ix_communication_entries_corrects_entry_id");
 
+                    b.HasIndex("EmailId")
+                        .HasDatabaseName("ix_communication_entries_email_id");
+
                     b.HasIndex("DealId", "OccurredAt")
                         .HasDatabaseName("ix_communication_entries_deal_id_occurred_at");
 
                     b.ToTable("communication_entries", (string)null);
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.Communications.InboundEmail", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("CommunicationEntryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("communication_entry_id");
+
+                    b.Property<Guid?>("DealId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deal_id");
+
+                    b.Property<string>("FromAddress")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("from_address");
+
+                    b.Property<string>("FromName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("from_name");
+
+                    b.Property<DateTimeOffset?>("HandledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("handled_at");
+
+                    b.Property<string>("HandledBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("handled_by");
+
+                    b.Property<string>("InboxUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("inbox_user_id");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Recipients")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("recipients");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("subject");
+
+                    b.Property<string>("TextBody")
+                        .IsRequired()
+                        .HasMaxLength(100100)
+                        .HasColumnType("character varying(100100)")
+                        .HasColumnName("text_body");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inbound_emails");
+
+                    b.HasIndex("DealId")
+                        .HasDatabaseName("ix_inbound_emails_deal_id");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_inbound_emails_message_id");
+
+                    b.HasIndex("InboxUserId", "ReceivedAt")
+                        .HasDatabaseName("ix_inbound_emails_inbox_user_id_received_at")
+                        .HasFilter("status = 'Inbox'");
+
+                    b.ToTable("inbound_emails", (string)null);
                 });
 
             modelBuilder.Entity("CommitmentTracker.Domain.CustomerLinks.CustomerLink", b =>
@@ -1268,6 +1379,66 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasDatabaseName("ix_shared_record_links_team_id_created_at");
 
                     b.ToTable("shared_record_links", (string)null);
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.Integrations.Webhook", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("created_by");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_active");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<uint>("RowVersion")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("secret");
+
+                    b.Property<DateTimeOffset>("SecretCreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("secret_created_at");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("url");
+
+                    b.Property<string>("_events")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("events");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhooks");
+
+                    b.ToTable("webhooks", (string)null);
                 });
 
             modelBuilder.Entity("CommitmentTracker.Domain.Recovery.RecoveryOption", b =>
@@ -1993,6 +2164,51 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.CalendarFeed", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("AccountId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("token_hash");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_calendar_feeds");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_calendar_feeds_account_id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_calendar_feeds_token_hash");
+
+                    b.HasIndex("UserId", "AccountId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_calendar_feeds_user_id_account_id");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("UserId", "AccountId"), false);
+
+                    b.ToTable("calendar_feeds", (string)null);
+                });
+
             modelBuilder.Entity("CommitmentTracker.Web.Persistence.DailyDigest", b =>
                 {
                     b.Property<string>("ManagerId")
@@ -2178,6 +2394,132 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasDatabaseName("ix_sign_in_failures_last_failed_at");
 
                     b.ToTable("sign_in_failures", (string)null);
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.WebhookAttempt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("AttemptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("attempted_at");
+
+                    b.Property<Guid>("DeliveryId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("delivery_id");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("error");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<string>("ResponseBody")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("response_body");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("succeeded");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_attempts");
+
+                    b.HasIndex("DeliveryId", "Number")
+                        .HasDatabaseName("ix_webhook_attempts_delivery_id_number");
+
+                    b.ToTable("webhook_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.WebhookDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("event_type");
+
+                    b.Property<DateTimeOffset?>("LastAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_attempt_at");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_status_code");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("WebhookId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("webhook_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_deliveries");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_webhook_deliveries_next_attempt_at")
+                        .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("WebhookId", "CreatedAt")
+                        .HasDatabaseName("ix_webhook_deliveries_webhook_id_created_at");
+
+                    b.ToTable("webhook_deliveries", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -2608,6 +2950,60 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_communication_entries_deals_deal_id");
+
+                    b.HasOne("CommitmentTracker.Domain.Communications.InboundEmail", null)
+                        .WithMany()
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_communication_entries_inbound_emails_email_id");
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Domain.Communications.InboundEmail", b =>
+                {
+                    b.HasOne("CommitmentTracker.Domain.Deals.Deal", null)
+                        .WithMany()
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_inbound_emails_deals_deal_id");
+
+                    b.HasOne("CommitmentTracker.Web.Persistence.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("InboxUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_inbound_emails_asp_net_users_inbox_user_id");
+
+                    b.OwnsMany("CommitmentTracker.Domain.Communications.EmailAttachment", "Attachments", b1 =>
+                        {
+                            b1.Property<Guid>("InboundEmailId");
+
+                            b1.Property<int>("__synthesizedOrdinal")
+                                .ValueGeneratedOnAdd();
+
+                            b1.Property<string>("ContentType")
+                                .IsRequired()
+                                .HasMaxLength(100);
+
+                            b1.Property<string>("Name")
+                                .IsRequired()
+                                .HasMaxLength(200);
+
+                            b1.Property<long>("Size");
+
+                            b1.HasKey("InboundEmailId", "__synthesizedOrdinal")
+                                .HasName("pk_inbound_emails");
+
+                            b1.ToTable("inbound_emails");
+
+                            b1
+                                .ToJson("attachments")
+                                .HasColumnType("jsonb");
+
+                            b1.WithOwner()
+                                .HasForeignKey("InboundEmailId")
+                                .HasConstraintName("fk_inbound_emails_inbound_emails_inbound_email_id");
+                        });
+
+                    b.Navigation("Attachments");
                 });
 
             modelBuilder.Entity("CommitmentTracker.Domain.CustomerLinks.CustomerLink", b =>
@@ -2816,6 +3212,22 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .HasConstraintName("fk_api_tokens_asp_net_users_user_id");
                 });
 
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.CalendarFeed", b =>
+                {
+                    b.HasOne("CommitmentTracker.Domain.Accounts.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_calendar_feeds_accounts_account_id");
+
+                    b.HasOne("CommitmentTracker.Web.Persistence.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_calendar_feeds_asp_net_users_user_id");
+                });
+
             modelBuilder.Entity("CommitmentTracker.Web.Persistence.DailyDigest", b =>
                 {
                     b.HasOne("CommitmentTracker.Web.Persistence.AppUser", null)
@@ -2824,6 +3236,26 @@ namespace CommitmentTracker.Web.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_daily_digests_asp_net_users_manager_id");
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.WebhookAttempt", b =>
+                {
+                    b.HasOne("CommitmentTracker.Web.Persistence.WebhookDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_attempts_webhook_deliveries_delivery_id");
+                });
+
+            modelBuilder.Entity("CommitmentTracker.Web.Persistence.WebhookDelivery", b =>
+                {
+                    b.HasOne("CommitmentTracker.Domain.Integrations.Webhook", null)
+                        .WithMany()
+                        .HasForeignKey("WebhookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_webhooks_webhook_id");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
