@@ -31,6 +31,8 @@ public sealed class RolePageMatrixTests(AppHost app) : IClassFixture<AppHost>
         ["/accounts"] = Roles.All,
         ["/accounts/{AccountId:guid}"] = Roles.All,
         ["/search"] = Roles.All,
+        ["/import"] = [AppRoles.Rep, AppRoles.Manager, AppRoles.Admin],
+        ["/inbox"] = [AppRoles.Rep, AppRoles.Manager],
         ["/approvals"] = [AppRoles.Manager],
         ["/dashboard"] = [AppRoles.Manager, AppRoles.Admin],
         ["/delivery-record"] = [AppRoles.Rep, AppRoles.Manager, AppRoles.Admin],
