@@ -55,6 +55,13 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
         ["CommunicationsService.CompleteTouchpointAsync"] = Team,
         ["CommunicationsService.CorrectAsync"] = Team,
         ["CommunicationsService.LogAsync"] = Team,
+        // An account's calendar feed is each user's own (accounts are shared; the feed shows only the deals its user may see).
+        ["CalendarFeedService.RemoveAsync"] = Everyone,
+        ["CalendarFeedService.ResetAsync"] = Everyone,
+        ["CalendarFeedService.StatusAsync"] = Everyone,
+        // Accounts (the default kind) are imported by everyone but service staff.
+        ["CsvImportService.ImportAsync"] = "RepNorth ManagerNorth RepSouth ManagerSouth Admin",
+        ["CsvImportService.PreviewAsync"] = "RepNorth ManagerNorth RepSouth ManagerSouth Admin",
         ["CustomerLinkService.CreateAsync"] = Team,
         ["CustomerLinkService.ListAsync"] = Readers,
         ["CustomerLinkService.RevokeAsync"] = Team,
@@ -138,6 +145,20 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
         ["TechnicalReviewService.PendingAsync"] = Everyone,
         ["TechnicalReviewService.RequestAsync"] = Team,
         ["UsersService.AssignAsync"] = "Admin",
+        ["WebhooksService.AttemptsAsync"] = "Admin",
+        ["WebhooksService.CreateAsync"] = "Admin",
+        ["WebhooksService.DeliveriesAsync"] = "Admin",
+        ["WebhooksService.ListAsync"] = "Admin",
+        ["WebhooksService.RotateSecretAsync"] = "Admin",
+        ["WebhooksService.SendAgainAsync"] = "Admin",
+        ["WebhooksService.UpdateAsync"] = "Admin",
+        ["WorkingCalendarsService.AddHolidayAsync"] = "Admin",
+        ["WorkingCalendarsService.GetAsync"] = "Admin",
+        ["WorkingCalendarsService.ImportAsync"] = "Admin",
+        ["WorkingCalendarsService.PreviewImportAsync"] = "Admin",
+        ["WorkingCalendarsService.RemoveHolidayAsync"] = "Admin",
+        ["WorkingCalendarsService.SaveWeekAsync"] = "Admin",
+        ["WorkingCalendarsService.TeamsAsync"] = "Admin",
         ["UsersService.CreateTeamAsync"] = "Admin",
         ["UsersService.CreateUserAsync"] = "Admin",
         ["UsersService.DeactivateAsync"] = "Admin",
@@ -243,6 +264,9 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
                 .AddRoles<IdentityRole>()
                 .AddEntityFrameworkStores<AppDbContext>();
             services.AddFeatures(configuration);
+            // What the host adds besides the features: the change feed (the webhook dispatcher listens to it), public links.
+            services.AddSingleton<CommitmentTracker.Web.Persistence.Changes.ChangeFeed>();
+            services.AddPublicAddress(configuration);
             _services = services.BuildServiceProvider();
 
             var cancel = TestContext.Current.CancellationToken;
@@ -312,6 +336,19 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
             db.ApiTokens.Add(apiToken);
             await db.SaveChangesAsync(cancel);
             _ids["tokenId"] = apiToken.Id;
+            // A webhook with one failed delivery, for the admin's webhook calls.
+            var hook = CommitmentTracker.Domain.Integrations.Webhook.Create("Matrix hook", "https://hooks.example.test/ct",
+                [CommitmentTracker.Domain.Integrations.WebhookEvent.PromiseAtRisk], true, false, repId, DateTimeOffset.UtcNow);
+            db.Webhooks.Add(hook);
+            var delivery = new WebhookDelivery
+            {
+                WebhookId = hook.Id, EventId = Guid.NewGuid(), EventType = "promise.at_risk", Body = "{}", OccurredAt = DateTimeOffset.UtcNow,
+                CreatedAt = DateTimeOffset.UtcNow, Status = WebhookDeliveryStatus.Failed, Attempts = 6,
+            };
+            db.WebhookDeliveries.Add(delivery);
+            await db.SaveChangesAsync(cancel);
+            _ids["webhookId"] = hook.Id;
+            _ids["deliveryId"] = delivery.Id;
             // A user of its own for the user administration calls, so no demo user is locked or deactivated.
             _ids["userId"] = (await database.CreateAsync(AppRoles.Rep, await db.Teams.SingleAsync(t => t.Id == _actors[Who.RepNorth].TeamId, cancel))).UserId;
         }
@@ -367,6 +404,11 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
                 return actor;
             if (type == typeof(CancellationToken))
                 return TestContext.Current.CancellationToken;
+            // A webhook's own id is named "id", like a risk's.
+            if (parameter.Name == "id" && parameter.Member.DeclaringType?.Name == "WebhooksService")
+                return _ids["webhookId"];
+            if (type == typeof(Stream))
+                return new MemoryStream(System.Text.Encoding.UTF8.GetBytes("Name\n"));
             if (parameter.Name is { } name && _ids.TryGetValue(name, out var id) && (type.IsInstanceOfType(id) || Nullable.GetUnderlyingType(type) == id.GetType()))
                 return id;
             if (type == typeof(CommitmentTracker.Web.Features.Recovery.RecoveryListFilter))
@@ -383,7 +425,7 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
                 return new List<CommitmentTracker.Web.Features.Fulfilment.MilestoneRef> { new((Guid)_ids["milestoneId"], 0) };
             if (type == typeof(CommitmentTracker.Web.Features.Fulfilment.MilestoneRef))
                 return new CommitmentTracker.Web.Features.Fulfilment.MilestoneRef((Guid)_ids["milestoneId"], 0);
-            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyCollection<>))
+            if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(IReadOnlyCollection<>) || type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>)))
                 return Array.CreateInstance(type.GetGenericArguments()[0], 0);
             if (Nullable.GetUnderlyingType(type) is not null || !type.IsValueType && type.GetConstructor(Type.EmptyTypes) is null && type.GetConstructors().Length == 0)
                 return null;

@@ -50,6 +50,7 @@ public sealed class RecoveryInsightsSectionTests : IClassFixture<TestDatabase>, 
         _ctx.Services.AddSingleton(_changes);
         _ctx.Services.AddScoped<DashboardService>();
         _ctx.Services.AddScoped<RecoveryInsightsService>();
+        _ctx.Services.AddScoped<ForecastCalibrationService>();
         _ctx.Services.AddScoped<ActorAccessor>();
         _auth = _ctx.AddAuthorization();
     }
