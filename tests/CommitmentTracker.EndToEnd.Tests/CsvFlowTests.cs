@@ -27,23 +27,28 @@ public sealed class CsvFlowTests(AppHost app, BrowserFixture browser)
     }
 
     [Fact]
-    public async Task A_rep_previews_an_accounts_file_and_imports_it()
+    public async Task A_rep_previews_a_deals_file_and_imports_it_as_a_new_deal_with_its_account()
     {
         var page = await OpenPageAsync();
         await page.SignInAsync(DemoUsers.Rep, DemoUsers.Password);
         await page.GotoAsync(App.Url("import").ToString());
         await Expect(page.GetByTestId("import-columns")).ToBeVisibleAsync();
         var name = "Imported Harbour Works " + Guid.NewGuid().ToString("N")[..6];
-        var csv = Encoding.UTF8.GetBytes($"Name,Industry\n\"{name}\",Shipping\n");
+        var closed = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var csv = Encoding.UTF8.GetBytes(
+            $"Account,Industry,Title,Value,Expected outcome,Close date\n\"{name}\",Shipping,Crane telemetry,48000,\"Cranes report their load, live\",{closed}\n");
 
         await page.GetByTestId("import-file").SetInputFilesAsync(new FilePayload { Name = "accounts.csv", MimeType = "text/csv", Buffer = csv });
 
         await Expect(page.GetByTestId("import-summary")).ToContainTextAsync("1 row: 1 valid, 0 with errors.");
+        await Expect(page.GetByTestId("import-summary")).ToContainTextAsync($"New accounts to create: {name}.");
         await Expect(page.GetByTestId("import-first-rows")).ToContainTextAsync(name);
         await page.GetByTestId("import-run").ClickAsync();
         await Expect(page.GetByTestId("import-outcome")).ToContainTextAsync("Imported 1 ");
 
         await page.GotoAsync(App.Url("search?q=" + Uri.EscapeDataString(name)).ToString());
         await Expect(page.GetByText(name).First).ToBeVisibleAsync();
+        await page.GotoAsync(App.Url("deals").ToString());
+        await Expect(page.GetByTestId("deals-table")).ToContainTextAsync("Crane telemetry");
     }
 }

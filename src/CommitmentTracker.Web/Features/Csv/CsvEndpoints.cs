@@ -18,26 +18,27 @@ public static class CsvEndpoints
 {
     public static IEndpointRouteBuilder MapCsv(this IEndpointRouteBuilder endpoints)
     {
+        // Flags left out of the query (the pages leave out what is off) read as false, never as a binding failure.
         var export = endpoints.MapGroup("/export").RequireAuthorization();
         export.MapGet("/deals.csv", async (HttpContext http, DealsService deals, IDbContextFactory<AppDbContext> dbFactory,
-            [FromQuery] string? stage, [FromQuery] string? search, [FromQuery] string? sort, [FromQuery] bool desc) =>
+            [FromQuery] string? stage, [FromQuery] string? search, [FromQuery] string? sort, [FromQuery] bool? desc) =>
         {
             if (await ActorOfAsync(http, dbFactory) is not { } actor)
                 return Results.Forbid();
             var query = new DealListQuery(Enum.TryParse<DealStage>(stage, true, out var s) && Enum.IsDefined(s) ? s : null, search);
-            return await CsvAsync(http, "deals", CsvExports.Deals, deals.ExportAsync(actor, query, sort, desc, http.RequestAborted));
+            return await CsvAsync(http, "deals", CsvExports.Deals, deals.ExportAsync(actor, query, sort, desc == true, http.RequestAborted));
         });
         export.MapGet("/accounts.csv", async (HttpContext http, AccountsService accounts, IDbContextFactory<AppDbContext> dbFactory,
-            [FromQuery] string? search, [FromQuery] string? industry, [FromQuery] bool mine, [FromQuery] bool broken, [FromQuery] bool atRisk,
-            [FromQuery] string? sort, [FromQuery] bool desc) =>
+            [FromQuery] string? search, [FromQuery] string? industry, [FromQuery] bool? mine, [FromQuery] bool? broken, [FromQuery] bool? atRisk,
+            [FromQuery] string? sort, [FromQuery] bool? desc) =>
         {
             if (await ActorOfAsync(http, dbFactory) is not { } actor)
                 return Results.Forbid();
-            var query = new AccountListQuery(search, industry, mine, broken, atRisk);
-            return await CsvAsync(http, "accounts", CsvExports.Accounts, accounts.ExportAsync(actor, query, sort, desc, http.RequestAborted));
+            var query = new AccountListQuery(search, industry, mine == true, broken == true, atRisk == true);
+            return await CsvAsync(http, "accounts", CsvExports.Accounts, accounts.ExportAsync(actor, query, sort, desc == true, http.RequestAborted));
         });
         export.MapGet("/accounts/{accountId:guid}/promises.csv", async (HttpContext http, Guid accountId, AccountsService accounts,
-            IDbContextFactory<AppDbContext> dbFactory, [FromQuery] string? status, [FromQuery] string? sort, [FromQuery] bool desc) =>
+            IDbContextFactory<AppDbContext> dbFactory, [FromQuery] string? status, [FromQuery] string? sort, [FromQuery] bool? desc) =>
         {
             if (await ActorOfAsync(http, dbFactory) is not { } actor)
                 return Results.Forbid();
@@ -47,7 +48,7 @@ public static class CsvEndpoints
                 return Results.NotFound();
             var wanted = Enum.TryParse<CommitmentStatus>(status, true, out var st) && Enum.IsDefined(st) ? st : (CommitmentStatus?)null;
             return await CsvAsync(http, $"promises-{FileNames.Slug(name)}", CsvExports.Promises(name),
-                accounts.ExportPromisesAsync(actor, accountId, wanted, sort, desc, http.RequestAborted));
+                accounts.ExportPromisesAsync(actor, accountId, wanted, sort, desc == true, http.RequestAborted));
         });
 
         // These lists are read whole by their pages already (a manager's pending approvals, a team's plans): written as they are.
