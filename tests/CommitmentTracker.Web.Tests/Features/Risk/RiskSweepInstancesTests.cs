@@ -75,7 +75,8 @@ public sealed class RiskSweepInstancesTests(TestDatabase database) : IClassFixtu
     {
         var clock = new FakeTimeProvider(Now.AddYears(7));
         const long sweepLock = 0x436F6D6D69745377;
-        await using var otherInstance = new NpgsqlConnection(database.ConnectionString);
+        // Unpooled: closing it ends the session and so the lock (a pooled one would keep holding it for the next test).
+        await using var otherInstance = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = false }.ConnectionString);
         await otherInstance.OpenAsync(Cancel);
         await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({sweepLock})", otherInstance))
             await take.ExecuteNonQueryAsync(Cancel);
