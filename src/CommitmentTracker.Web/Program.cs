@@ -97,7 +97,7 @@ try
     // Explicit, so they run after the security headers (left implicit, WebApplication puts them first in the pipeline).
     app.UseAuthentication();
     app.UseAuthorization();
-    // Endpoint policies only: the public shared-record page (Features/DeliveryRecords/SharedRecordRateLimit).
+    // Endpoint policies only: the public pages (shared records, customers' links; Features/PerAddressRateLimit).
     app.UseRateLimiter();
     app.UseAntiforgery();
 
