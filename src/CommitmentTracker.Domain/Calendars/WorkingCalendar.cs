@@ -5,9 +5,10 @@ public sealed record Holiday(DateOnly Date, string Name);
 
 /// <summary>
 /// A team's working time: which weekdays it works, its working hours in its time zone, and its holidays. Lead times count
-/// working days of it, "tell the customer within N hours" and recovery step due times count its working hours.
+/// working days of it, "tell the customer within N hours" and recovery step due times count its working hours, and the
+/// promise forecast counts durations in its working days (<see cref="Forecasts.IDurationCalendar"/>).
 /// </summary>
-public sealed class WorkingCalendar
+public sealed class WorkingCalendar : Forecasts.IDurationCalendar
 {
     /// <summary>The most holidays one calendar holds (a few decades of public holidays).</summary>
     public const int MaxHolidays = 1000;
@@ -167,6 +168,10 @@ public sealed class WorkingCalendar
         }
         return date;
     }
+
+    int Forecasts.IDurationCalendar.DaysBetween(DateOnly from, DateOnly to) => WorkingDaysBetween(from, to);
+
+    DateOnly Forecasts.IDurationCalendar.AddDays(DateOnly from, int days) => AddWorkingDays(from, days);
 
     /// <summary>The first working day on or after <paramref name="date"/>.</summary>
     public DateOnly NextWorkingDay(DateOnly date)

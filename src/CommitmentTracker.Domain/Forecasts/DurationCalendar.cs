@@ -1,8 +1,8 @@
 namespace CommitmentTracker.Domain.Forecasts;
 
 /// <summary>
-/// How the forecast counts the time between two dates. Calendar days today; a team's working calendar plugs in here
-/// (the forecast never does date arithmetic of its own).
+/// How the forecast counts the time between two dates: a team's working days (<see cref="Calendars.WorkingCalendar"/>), or
+/// every day (<see cref="CalendarDays"/>). The forecast never does date arithmetic of its own.
 /// </summary>
 public interface IDurationCalendar
 {

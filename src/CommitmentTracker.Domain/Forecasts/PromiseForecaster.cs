@@ -44,8 +44,9 @@ public static class PromiseForecaster
 
     /// <summary>
     /// The chance an open promise made on <paramref name="madeOn"/> is done by <paramref name="promisedDate"/>, given it is
-    /// still undone today: from similar promises that were still undone at the same age. Null when the history has none
-    /// that old (or none at all).
+    /// still undone today: from similar promises at the same stage of their plan (<paramref name="progress"/>) and still
+    /// undone as long after reaching it, else, without enough such history, from similar promises still undone at the same
+    /// age. Null when the history has none that old (or none at all).
     /// </summary>
     public static PromiseForecast? ForOpenPromise(
         ForecastSubject subject,
@@ -54,41 +55,51 @@ public static class PromiseForecaster
         DateOnly today,
         DateOnly promisedDate,
         ForecastSettings settings,
-        IDurationCalendar calendar)
+        IDurationCalendar calendar,
+        PlanProgress? progress = null)
     {
-        var (group, curve, fallback) = Choose(subject, curveOf, settings);
-        if (group is null || curve is null)
-            return null;
-        // Known undone through yesterday: the same age an open promise is censored at in the history.
-        var age = calendar.DaysBetween(madeOn, today) - 1;
-        var due = calendar.DaysBetween(madeOn, promisedDate);
-        var probability = age < 0 ? curve.DoneWithin(due) : curve.DoneWithin(due, age);
-        if (probability is null)
-            return null;
-        if (promisedDate < today)
-            probability = 0;
-        return new PromiseForecast(
-            group,
-            curve.Promises,
-            probability,
-            DateFor(age < 0 ? curve.DaysFor(0.5) : curve.DaysFor(0.5, age)),
-            DateFor(age < 0 ? curve.DaysFor(0.8) : curve.DaysFor(0.8, age)),
-            DateFor(age < 0 ? curve.DaysFor(0.9) : curve.DaysFor(0.9, age)),
-            null,
-            Basis(group, curve, settings),
-            fallback);
+        ArgumentNullException.ThrowIfNull(calendar);
+        if (progress is { Stage: not PlanStage.NotStarted } reached
+            && From(Choose(subject, curveOf, settings, reached.Stage), reached.ReachedOn) is { } staged)
+            return staged;
+        return From(Choose(subject, curveOf, settings), madeOn);
 
-        DateOnly? DateFor(int? days) => days is { } n ? calendar.AddDays(madeOn, n) : null;
+        // The curve's promises are timed from the same point as this one: its age is counted from there.
+        PromiseForecast? From((ReferenceGroup? Group, SurvivalCurve? Curve, string? Fallback) choice, DateOnly start)
+        {
+            if (choice is not { Group: { } group, Curve: { } curve })
+                return null;
+            // Known undone through yesterday: the same age an open promise is censored at in the history.
+            int? age = start < today ? calendar.DaysBetween(start, today.AddDays(-1)) : null;
+            var due = calendar.DaysBetween(start, promisedDate);
+            var probability = age is { } a ? curve.DoneWithin(due, a) : curve.DoneWithin(due);
+            if (probability is null)
+                return null;
+            if (promisedDate < today)
+                probability = 0;
+            return new PromiseForecast(
+                group,
+                curve.Promises,
+                probability,
+                DateFor(0.5),
+                DateFor(0.8),
+                DateFor(0.9),
+                null,
+                Basis(group, curve, settings),
+                choice.Fallback);
+
+            DateOnly? DateFor(double p) => (age is { } a2 ? curve.DaysFor(p, a2) : curve.DaysFor(p)) is { } n ? calendar.AddDays(start, n) : null;
+        }
     }
 
     /// <summary>The finest group of the chain with enough promises, and the sentence saying what was too thin on the way.</summary>
     public static (ReferenceGroup? Group, SurvivalCurve? Curve, string? Fallback) Choose(
-        ForecastSubject subject, Func<ReferenceGroup, SurvivalCurve?> curveOf, ForecastSettings settings)
+        ForecastSubject subject, Func<ReferenceGroup, SurvivalCurve?> curveOf, ForecastSettings settings, PlanStage? stage = null)
     {
         ArgumentNullException.ThrowIfNull(subject);
         ArgumentNullException.ThrowIfNull(curveOf);
         ArgumentNullException.ThrowIfNull(settings);
-        var chain = ReferenceGroup.ChainFor(subject);
+        var chain = ReferenceGroup.ChainFor(subject, stage);
         var finest = chain[0];
         var finestSize = curveOf(finest)?.Promises ?? 0;
         foreach (var group in chain)
@@ -105,7 +116,7 @@ public static class PromiseForecaster
     }
 
     private static string Basis(ReferenceGroup group, SurvivalCurve curve, ForecastSettings settings) =>
-        $"Based on {group.Describe(curve.Promises)} in the last {settings.WindowMonths} months.";
+        $"Based on {group.Describe(curve.Promises)}{(group.Stage is null ? "" : ",")} in the last {settings.WindowMonths} months.";
 
     private static PromiseForecast LeadTimeOnly(ForecastSubject subject, LeadTimes leadTimes, DateOnly today, ForecastSettings settings, string fallback)
     {

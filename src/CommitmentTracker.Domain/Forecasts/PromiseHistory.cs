@@ -20,8 +20,7 @@ public static class PromiseHistory
             case CommitmentStatus.Kept or CommitmentStatus.KeptLate when completedOn is { } done:
                 return new PromiseObservation(Math.Max(0, calendar.DaysBetween(madeOn, done)), true);
             case CommitmentStatus.Open or CommitmentStatus.Broken:
-                var undone = calendar.DaysBetween(madeOn, today) - 1;
-                return undone < 0 ? null : new PromiseObservation(undone, false);
+                return madeOn < today ? new PromiseObservation(calendar.DaysBetween(madeOn, today.AddDays(-1)), false) : null;
             default:
                 return null;
         }
@@ -34,7 +33,14 @@ public static class PromiseHistory
     }
 
     /// <summary>The day the promise was first made (a renegotiation keeps it).</summary>
-    public static DateOnly MadeOn(Commitment commitment) => DateOnly.FromDateTime(commitment.CreatedAt.UtcDateTime);
+    public static DateOnly MadeOn(Commitment commitment)
+    {
+        ArgumentNullException.ThrowIfNull(commitment);
+        return MadeOn(commitment.CreatedAt);
+    }
+
+    /// <summary>The day a promise logged at <paramref name="createdAt"/> was made (UTC, as the history counts it).</summary>
+    public static DateOnly MadeOn(DateTimeOffset createdAt) => DateOnly.FromDateTime(createdAt.UtcDateTime);
 
     /// <summary>The first date ever promised: the oldest date of the history, else the current one.</summary>
     public static DateOnly FirstPromisedDate(Commitment commitment)

@@ -14,9 +14,10 @@ public sealed record ForecastSubject(CommitmentKind Kind, Department Department,
 
 /// <summary>
 /// A group of past promises a forecast is estimated from. Each promise belongs to one group per level; the finest group
-/// with enough promises is used (see <see cref="PromiseForecaster"/>).
+/// with enough promises is used (see <see cref="PromiseForecaster"/>). With a <see cref="Stage"/>, the group's promises
+/// are timed from the day their plan reached that stage instead of from the day they were made.
 /// </summary>
-public sealed record ReferenceGroup(ReferenceLevel Level, CommitmentKind? Kind, Department? Department, ValueBand? ValueBand, int? MilestoneCount)
+public sealed record ReferenceGroup(ReferenceLevel Level, CommitmentKind? Kind, Department? Department, ValueBand? ValueBand, int? MilestoneCount, PlanStage? Stage = null)
 {
     /// <summary>Deals of at least these values fall in the next band.</summary>
     public static decimal[] BandEdges { get; } = [10_000m, 100_000m, 1_000_000m];
@@ -32,29 +33,31 @@ public sealed record ReferenceGroup(ReferenceLevel Level, CommitmentKind? Kind, 
 
     public static int CappedMilestones(int count) => Math.Clamp(count, 0, MilestoneCountCap);
 
-    public static ReferenceGroup Of(ReferenceLevel level, ForecastSubject subject)
+    public static ReferenceGroup Of(ReferenceLevel level, ForecastSubject subject, PlanStage? stage = null)
     {
         ArgumentNullException.ThrowIfNull(subject);
         return level switch
         {
-            ReferenceLevel.Similar => new(level, subject.Kind, subject.Department, subject.ValueBand, CappedMilestones(subject.MilestoneCount)),
-            ReferenceLevel.KindAndDepartment => new(level, subject.Kind, subject.Department, null, null),
-            ReferenceLevel.Kind => new(level, subject.Kind, null, null, null),
-            _ => new(ReferenceLevel.All, null, null, null, null),
+            ReferenceLevel.Similar => new(level, subject.Kind, subject.Department, subject.ValueBand, CappedMilestones(subject.MilestoneCount), stage),
+            ReferenceLevel.KindAndDepartment => new(level, subject.Kind, subject.Department, null, null, stage),
+            ReferenceLevel.Kind => new(level, subject.Kind, null, null, null, stage),
+            _ => new(ReferenceLevel.All, null, null, null, null, stage),
         };
     }
 
-    /// <summary>The groups to try for a promise, finest first.</summary>
-    public static IReadOnlyList<ReferenceGroup> ChainFor(ForecastSubject subject) =>
-        [.. Enum.GetValues<ReferenceLevel>().Select(level => Of(level, subject))];
+    /// <summary>The groups to try for a promise, finest first; with a stage, the groups timed from it.</summary>
+    public static IReadOnlyList<ReferenceGroup> ChainFor(ForecastSubject subject, PlanStage? stage = null) =>
+        [.. Enum.GetValues<ReferenceLevel>().Select(level => Of(level, subject, stage))];
 
-    /// <summary>A stable text key for storing the group's curve.</summary>
-    public string Key => string.Join('|',
+    /// <summary>A stable text key for storing the group's curve (a stage adds a sixth part).</summary>
+    public string Key => string.Join('|', new[]
+    {
         Level.ToString(),
         Kind?.ToString() ?? "*",
         Department?.ToString() ?? "*",
         ValueBand?.ToString() ?? "*",
-        MilestoneCount?.ToString(CultureInfo.InvariantCulture) ?? "*");
+        MilestoneCount?.ToString(CultureInfo.InvariantCulture) ?? "*",
+    }.Concat(Stage is { } stage ? [stage.ToString()] : []));
 
     /// <summary>The group in words, for a count of its promises: "214 installation promises of the Service department".</summary>
     public string Describe(int promises)
@@ -67,6 +70,8 @@ public sealed record ReferenceGroup(ReferenceLevel Level, CommitmentKind? Kind, 
             text += $" on deals {BandText(band)}";
         if (MilestoneCount is { } count)
             text += count == 0 ? " without a milestone plan" : $" with {(count >= MilestoneCountCap ? $"{MilestoneCountCap} or more" : count.ToString(CultureInfo.InvariantCulture))} milestone{(count == 1 ? "" : "s")}";
+        if (Stage is { } stage)
+            text += $", {PlanProgress.Describe(stage)}";
         return text;
     }
 

@@ -116,7 +116,7 @@ public static class RiskEvaluator
             var percent = (int)Math.Round(chance.Probability * 100, MidpointRounding.AwayFromZero);
             reasons.Add(new(
                 RiskRule.UnlikelyInTime,
-                $"Only {percent}% of similar promises still open at this age finished by their date",
+                $"Only {percent}% of similar promises {Forecasts.PlanProgress.AtStage(chance.Stage)} finished by their date",
                 DayOf(commitment.CreatedAt)));
         }
 

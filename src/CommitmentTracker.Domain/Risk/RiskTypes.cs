@@ -45,10 +45,10 @@ public static class RiskRule
 }
 
 /// <summary>
-/// The history's chance that an open promise is kept from where it stands (its age), and the minimum below which that is
-/// a risk reason. It adds a reason; it never replaces the rules.
+/// The history's chance that an open promise is kept from where it stands (the stage of its plan it was estimated from,
+/// else its age), and the minimum below which that is a risk reason. It adds a reason; it never replaces the rules.
 /// </summary>
-public sealed record KeepingChance(double Probability, decimal MinimumProbability)
+public sealed record KeepingChance(double Probability, decimal MinimumProbability, Forecasts.PlanStage Stage = Forecasts.PlanStage.NotStarted)
 {
     public bool IsLow => Commitments.ForecastChance.IsTooLow(Probability, MinimumProbability);
 }

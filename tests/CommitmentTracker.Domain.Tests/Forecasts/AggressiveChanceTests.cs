@@ -1,4 +1,5 @@
 using CommitmentTracker.Domain.Commitments;
+using CommitmentTracker.Domain.Forecasts;
 using CommitmentTracker.Domain.Risk;
 
 namespace CommitmentTracker.Domain.Tests.Forecasts;
@@ -65,6 +66,16 @@ public sealed class AggressiveChanceTests
         Assert.Equal(RiskLevel.Watch, assessment.Level);
         Assert.Equal([RiskRule.MilestoneBehindPlan, RiskRule.Stale, RiskRule.UnlikelyInTime], assessment.Reasons.Select(r => r.Rule));
         Assert.Equal("Only 35% of similar promises still open at this age finished by their date", assessment.Reasons[^1].Sentence);
+    }
+
+    [Fact]
+    public void A_low_chance_estimated_at_the_plans_stage_says_so()
+    {
+        var promise = Build.Promise(draft: Build.Ours(promised: Build.Day(20)));
+
+        var assessment = RiskEvaluator.Evaluate(promise, [], RiskSettings.Defaults, Build.At(Build.Day(1)), new KeepingChance(0.35, 0.70m, PlanStage.HalfDone));
+
+        Assert.Equal("Only 35% of similar promises with half of their milestones done finished by their date", Assert.Single(assessment.Reasons).Sentence);
     }
 
     [Fact]

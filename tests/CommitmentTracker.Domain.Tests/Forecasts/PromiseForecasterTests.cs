@@ -127,6 +127,57 @@ public sealed class PromiseForecasterTests
         Assert.Null(PromiseForecaster.ForOpenPromise(Subject, _ => curve, Build.Day(-30), Build.Today, Build.Day(5), ForecastSettings.Defaults, CalendarDays.Instance));
     }
 
+    [Fact]
+    public void An_open_promise_with_half_its_plan_done_is_forecast_from_similar_promises_timed_from_that_stage()
+    {
+        // By age the history is slow (done on day 20); timed from reaching half, the same promises finish 3 days later.
+        var byAge = Curve(40, day: 20);
+        var fromHalf = Curve(40, day: 3);
+        var progress = new PlanProgress(PlanStage.HalfDone, Build.Day(-1));
+
+        var forecast = PromiseForecaster.ForOpenPromise(
+            Subject, g => g.Stage == PlanStage.HalfDone ? fromHalf : g.Stage is null ? byAge : null,
+            Build.Day(-6), Build.Today, Build.Day(4), ForecastSettings.Defaults, CalendarDays.Instance, progress);
+
+        Assert.Equal(1.0, forecast!.Probability!.Value, 9);
+        Assert.Equal(PlanStage.HalfDone, forecast.Group!.Stage);
+        Assert.Equal(Build.Day(2), forecast.Date80); // three days after reaching half
+        Assert.Equal(
+            "Based on 40 installation promises of the Service department on deals of 10,000 to 100,000 with 5 milestones, timed from when half of their milestones were done, in the last 24 months.",
+            forecast.Basis);
+    }
+
+    [Fact]
+    public void Without_enough_history_at_the_stage_an_open_promise_is_forecast_from_its_age()
+    {
+        var byAge = Curve(40, day: 20);
+        var thin = Curve(29, day: 3);
+        var progress = new PlanProgress(PlanStage.Started, Build.Day(-1));
+
+        var forecast = PromiseForecaster.ForOpenPromise(
+            Subject, g => g.Stage is null ? byAge : thin, Build.Day(-6), Build.Today, Build.Day(4), ForecastSettings.Defaults, CalendarDays.Instance, progress);
+
+        Assert.Null(forecast!.Group!.Stage);
+        Assert.Equal(0.0, forecast.Probability!.Value, 9); // day 10 from promising; the age history finishes on day 20
+    }
+
+    [Fact]
+    public void A_new_promise_counts_working_days_across_a_weekend_and_a_holiday()
+    {
+        // Every similar promise took 5 working days. Today is Monday 2 March; Friday 6 March is a holiday.
+        var calendar = Calendars.WorkingCalendar.Default(Guid.NewGuid());
+        calendar.AddHoliday(Build.Day(4), "Founders' day");
+        var curve = Curve(40, day: 5);
+
+        var onFriday = PromiseForecaster.ForNewPromise(Subject, _ => curve, Build.Today, Build.Day(4), LeadTimes.Defaults, ForecastSettings.Defaults, calendar);
+        var onMonday = PromiseForecaster.ForNewPromise(Subject, _ => curve, Build.Today, Build.Day(7), LeadTimes.Defaults, ForecastSettings.Defaults, calendar);
+
+        Assert.Equal(0.0, onFriday.Probability!.Value, 9); // Tue-Thu: 3 working days
+        Assert.Equal(0.0, onMonday.Probability!.Value, 9); // Tue-Thu and Mon 9: 4
+        Assert.Equal(1.0, PromiseForecaster.ForNewPromise(Subject, _ => curve, Build.Today, Build.Day(8), LeadTimes.Defaults, ForecastSettings.Defaults, calendar).Probability!.Value, 9);
+        Assert.Equal(Build.Day(8), onMonday.Date80); // the fifth working day: Tuesday 10 March
+    }
+
     private sealed class DoubleDays : IDurationCalendar
     {
         public int DaysBetween(DateOnly from, DateOnly to) => 2 * (to.DayNumber - from.DayNumber);

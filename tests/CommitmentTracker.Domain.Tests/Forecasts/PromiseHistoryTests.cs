@@ -50,4 +50,16 @@ public sealed class PromiseHistoryTests
         Assert.Equal(Build.Day(30), PromiseHistory.FirstPromisedDate(promise));
         Assert.Equal(new PromiseObservation(24, false), PromiseHistory.Observe(promise, Build.Day(25), CalendarDays.Instance));
     }
+
+    [Fact]
+    public void With_a_working_calendar_durations_are_working_days()
+    {
+        // Made on Monday 2 March (Build.Today); Friday 6 March a holiday. Done on Tuesday 10 March: Tue-Thu, Mon, Tue = 5.
+        var calendar = Calendars.WorkingCalendar.Default(Guid.NewGuid());
+        calendar.AddHoliday(Build.Day(4), "Founders' day");
+
+        Assert.Equal(new PromiseObservation(5, true), PromiseHistory.Observe(CommitmentStatus.Kept, Build.Today, Build.Day(8), Build.Day(20), calendar));
+        // Still open on Monday 9 March: undone through Sunday, 3 working days after it was made.
+        Assert.Equal(new PromiseObservation(3, false), PromiseHistory.Observe(CommitmentStatus.Open, Build.Today, null, Build.Day(7), calendar));
+    }
 }

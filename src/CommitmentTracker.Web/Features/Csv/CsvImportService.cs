@@ -3,6 +3,7 @@ using CommitmentTracker.Domain;
 using CommitmentTracker.Domain.Accounts;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Web.Features.Calendars;
 using CommitmentTracker.Web.Features.Deals;
 using CommitmentTracker.Web.Features.Promises;
 using CommitmentTracker.Web.Persistence;
@@ -357,6 +358,8 @@ public sealed class CsvImportService(
                                 where titles.Contains(d.Title.ToLower())
                                 select new { d.Id, d.Title, Account = a.Name, d.OwnerId }).ToListAsync(cancellationToken);
         var dealsByKey = candidates.ToLookup(c => (c.Account.ToLowerInvariant(), c.Title.ToLowerInvariant()));
+        // Lead times count working days of each deal's rep's team, as on the deal's page.
+        var calendars = await db.OfUsersAsync(candidates.Select(c => c.OwnerId), cancellationToken);
         var emails = await db.Users.AsNoTracking().Where(u => u.IsActive && u.NormalizedEmail != null)
             .Select(u => new { u.NormalizedEmail, u.Id }).ToListAsync(cancellationToken);
         var userByEmail = emails.ToDictionary(u => u.NormalizedEmail!, u => u.Id);
@@ -428,7 +431,7 @@ public sealed class CsvImportService(
             var draft = new CommitmentDraft(input.Direction, input.Kind, input.Description, input.OwnerId!, input.Department!.Value,
                 DateOnly.FromDateTime(input.PromisedDate!.Value), input.NeedDate is { } need ? DateOnly.FromDateTime(need) : null,
                 input.AggressiveHandling == AggressiveHandling.WriteReason ? input.AggressiveReason : null);
-            if (run.Domain(row, () => deal.AddCommitment(draft, leadTimes, db.ChangedBy!, run.Now, run.Today)) is not null)
+            if (run.Domain(row, () => deal.AddCommitment(draft, calendars.TryGetValue(match.OwnerId, out var calendar) ? leadTimes.On(calendar) : leadTimes, db.ChangedBy!, run.Now, run.Today)) is not null)
                 run.Written++;
         }
         await SaveBatchAsync(db, cancellationToken);

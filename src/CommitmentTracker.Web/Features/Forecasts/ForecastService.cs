@@ -1,7 +1,9 @@
 using CommitmentTracker.Domain;
+using CommitmentTracker.Domain.Calendars;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
 using CommitmentTracker.Domain.Forecasts;
+using CommitmentTracker.Web.Features.Calendars;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +19,7 @@ public sealed record DateForecast(PromiseForecast Forecast, decimal MinimumProba
 
 /// <summary>
 /// The promise forecast for the pages: the chance of a date being typed, and of open promises being kept from where they
-/// stand. Reads only the precomputed curves of <see cref="ForecastRefresher"/> (a few rows by key).
+/// stand, counted in the working days of the deal's rep's team. Reads only the precomputed curves of <see cref="ForecastRefresher"/> (a few rows by key).
 /// </summary>
 public sealed class ForecastService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
 {
@@ -27,19 +29,24 @@ public sealed class ForecastService(IDbContextFactory<AppDbContext> dbFactory, T
     public async Task<DateForecast> ForNewPromiseAsync(Actor actor, Guid dealId, CommitmentKind kind, Department department, DateOnly? promisedDate, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var value = await db.Deals.EditableBy(db, actor).Where(d => d.Id == dealId).Select(d => (decimal?)d.Value.Amount).SingleOrDefaultAsync(cancellationToken)
+        var deal = await db.Deals.EditableBy(db, actor).Where(d => d.Id == dealId).Select(d => new { d.Value.Amount, d.OwnerId }).SingleOrDefaultAsync(cancellationToken)
             ?? throw new RecordNotFoundException("deal");
-        return await ForNewPromiseAsync(db, value, kind, department, promisedDate, Today, cancellationToken);
+        var calendar = await db.OfUserAsync(deal.OwnerId, cancellationToken);
+        return await ForNewPromiseAsync(db, deal.Amount, kind, department, promisedDate, Today, calendar, cancellationToken);
     }
 
-    /// <summary>The same forecast inside an operation's context (the save checks the date again on the server).</summary>
-    internal static async Task<DateForecast> ForNewPromiseAsync(AppDbContext db, decimal dealValue, CommitmentKind kind, Department department, DateOnly? promisedDate, DateOnly today, CancellationToken cancellationToken)
+    /// <summary>
+    /// The same forecast inside an operation's context (the save checks the date again on the server). Days are the
+    /// working days of the deal's rep's team, as the lead times are.
+    /// </summary>
+    internal static async Task<DateForecast> ForNewPromiseAsync(
+        AppDbContext db, decimal dealValue, CommitmentKind kind, Department department, DateOnly? promisedDate, DateOnly today, WorkingCalendar calendar, CancellationToken cancellationToken)
     {
         var settings = await ForecastCurves.SettingsAsync(db, cancellationToken);
-        var leadTimes = LeadTime.ToPolicy(await db.LeadTimes.AsNoTracking().ToListAsync(cancellationToken));
+        var leadTimes = LeadTime.ToPolicy(await db.LeadTimes.AsNoTracking().ToListAsync(cancellationToken)).On(calendar);
         var subject = ForecastCurves.SubjectOf(kind, department, dealValue, await ForecastCurves.TemplateMilestonesAsync(db, kind, cancellationToken));
         var curves = await ForecastCurves.LoadAsync(db, [subject], cancellationToken);
-        var forecast = PromiseForecaster.ForNewPromise(subject, curves, today, promisedDate, leadTimes, settings, ForecastCurves.Calendar);
+        var forecast = PromiseForecaster.ForNewPromise(subject, curves, today, promisedDate, leadTimes, settings, calendar);
         return new DateForecast(forecast, settings.MinimumProbability);
     }
 
@@ -48,16 +55,19 @@ public sealed class ForecastService(IDbContextFactory<AppDbContext> dbFactory, T
     {
         if (draft.Direction != CommitmentDirection.Ours || draft.PromisedDate < today)
             return null;
-        var forecast = await ForNewPromiseAsync(db, deal.Value.Amount, draft.Kind, draft.Department, draft.PromisedDate, today, cancellationToken);
+        var calendar = await db.OfUserAsync(deal.OwnerId, cancellationToken);
+        var forecast = await ForNewPromiseAsync(db, deal.Value.Amount, draft.Kind, draft.Department, draft.PromisedDate, today, calendar, cancellationToken);
         return forecast.Forecast.Probability is { } p ? new ForecastChance(p, forecast.MinimumProbability) : null;
     }
 
-    /// <summary>An open promise of ours as the forecast sees it.</summary>
-    public sealed record OpenPromise(Guid Id, CommitmentKind Kind, Department Department, decimal DealValue, int MilestoneCount, DateOnly MadeOn, DateOnly PromisedDate);
+    /// <summary>An open promise of ours as the forecast sees it: what makes it similar, its rep (whose calendar counts) and how far its plan is.</summary>
+    public sealed record OpenPromise(
+        Guid Id, CommitmentKind Kind, Department Department, decimal DealValue, int MilestoneCount, DateOnly MadeOn, DateOnly PromisedDate,
+        string DealOwnerId, PlanProgress Progress);
 
     /// <summary>
-    /// The chance each open promise is kept from its current state (its age), from similar promises still undone at the
-    /// same age; promises without enough history are left out.
+    /// The chance each open promise is kept from its current state: from similar promises at the same stage of their plan
+    /// and as long there, else at the same age; promises without enough history are left out.
     /// </summary>
     internal static async Task<Dictionary<Guid, PromiseForecast>> ForOpenPromisesAsync(AppDbContext db, IReadOnlyCollection<OpenPromise> promises, DateOnly today, CancellationToken cancellationToken)
     {
@@ -65,13 +75,25 @@ public sealed class ForecastService(IDbContextFactory<AppDbContext> dbFactory, T
             return [];
         var settings = await ForecastCurves.SettingsAsync(db, cancellationToken);
         var subjects = promises.ToDictionary(p => p.Id, p => ForecastCurves.SubjectOf(p.Kind, p.Department, p.DealValue, p.MilestoneCount));
-        var curves = await ForecastCurves.LoadAsync(db, subjects.Values.Distinct(), cancellationToken);
+        var curves = await ForecastCurves.LoadAsync(db, promises.Select(p => (subjects[p.Id], (PlanStage?)p.Progress.Stage)), cancellationToken);
+        var calendars = await db.OfUsersAsync(promises.Select(p => p.DealOwnerId), cancellationToken);
         var result = new Dictionary<Guid, PromiseForecast>();
         foreach (var promise in promises)
         {
-            if (PromiseForecaster.ForOpenPromise(subjects[promise.Id], curves, promise.MadeOn, today, promise.PromisedDate, settings, ForecastCurves.Calendar) is { Probability: not null } forecast)
+            var calendar = calendars.GetValueOrDefault(promise.DealOwnerId) ?? WorkingCalendar.Default(Guid.Empty);
+            if (PromiseForecaster.ForOpenPromise(subjects[promise.Id], curves, promise.MadeOn, today, promise.PromisedDate, settings, calendar, promise.Progress) is { Probability: not null } forecast)
                 result[promise.Id] = forecast;
         }
         return result;
+    }
+
+    /// <summary>How far each promise's plan is, from its milestones (one query for the lot).</summary>
+    internal static async Task<Dictionary<Guid, PlanProgress>> ProgressAsync(AppDbContext db, IReadOnlyDictionary<Guid, DateOnly> madeOn, CancellationToken cancellationToken)
+    {
+        var ids = madeOn.Keys.ToList();
+        var milestones = await db.Milestones.AsNoTracking().Where(m => ids.Contains(m.CommitmentId))
+            .Select(m => new { m.CommitmentId, m.Status, m.CompletedOn }).ToListAsync(cancellationToken);
+        var byPromise = milestones.ToLookup(m => m.CommitmentId, m => (m.Status, m.CompletedOn));
+        return ids.ToDictionary(id => id, id => PlanProgress.Of(byPromise[id], madeOn[id]));
     }
 }

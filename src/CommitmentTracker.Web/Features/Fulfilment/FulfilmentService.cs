@@ -168,11 +168,11 @@ public sealed class FulfilmentService(
             var found = await Rows(db, db.Milestones.Where(m => ids.Contains(m.Id))).ToDictionaryAsync(r => r.MilestoneId, cancellationToken);
             items = [.. ids.Select(id => found[id])];
         }
-        var chances = await Forecasts.ForecastService.ForOpenPromisesAsync(db, [.. items
-            .Where(r => r.Direction == CommitmentDirection.Ours)
-            .DistinctBy(r => r.CommitmentId)
+        var ours = items.Where(r => r.Direction == CommitmentDirection.Ours).DistinctBy(r => r.CommitmentId).ToList();
+        var progress = await Forecasts.ForecastService.ProgressAsync(db, ours.ToDictionary(r => r.CommitmentId, r => Domain.Forecasts.PromiseHistory.MadeOn(r.PromiseMadeAt)), cancellationToken);
+        var chances = await Forecasts.ForecastService.ForOpenPromisesAsync(db, [.. ours
             .Select(r => new Forecasts.ForecastService.OpenPromise(r.CommitmentId, r.Kind, r.PromiseDepartment, r.DealValue, r.MilestoneCount,
-                DateOnly.FromDateTime(r.PromiseMadeAt.UtcDateTime), r.PromisedDate))], Today, cancellationToken);
+                Domain.Forecasts.PromiseHistory.MadeOn(r.PromiseMadeAt), r.PromisedDate, r.DealOwnerId, progress[r.CommitmentId]))], Today, cancellationToken);
         // Rows are open milestones (a waived promise's are skipped): whether the user may update one is the access rule alone.
         var calendars = await db.OfUsersAsync(items.Select(r => r.DealOwnerId), cancellationToken);
         return new Page<QueueRow>([.. items.Select(r => r with

@@ -237,7 +237,7 @@ public sealed class PromisesService(
         return commitment;
     }
 
-    /// <summary>The lead times in calendar days (imports, which plan many deals at once).</summary>
+    /// <summary>The lead times as set, to be put on a team's calendar (imports, which plan many deals at once).</summary>
     internal static async Task<LeadTimes> LeadTimesAsync(AppDbContext db, CancellationToken cancellationToken) =>
         LeadTime.ToPolicy(await db.LeadTimes.AsNoTracking().ToListAsync(cancellationToken));
 

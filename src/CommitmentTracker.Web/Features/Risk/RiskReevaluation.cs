@@ -65,7 +65,7 @@ internal static class RiskReevaluation
         (await db.RiskSettings.AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? new RiskSettingsRecord()).ToDomain();
 
     /// <summary>
-    /// The history's chance of keeping each open promise of ours from its age (see <see cref="Forecasts.ForecastService"/>),
+    /// The history's chance of keeping each open promise of ours from the stage of its plan, else its age (see <see cref="Forecasts.ForecastService"/>),
     /// with the admin's minimum; promises without enough history have none. Reads the deals' values and the stored curves.
     /// </summary>
     private static async Task<Dictionary<Guid, KeepingChance>> ChancesAsync(AppDbContext db, IReadOnlyCollection<Commitment> commitments, DateTimeOffset now, CancellationToken cancellationToken)
@@ -77,11 +77,12 @@ internal static class RiskReevaluation
         var values = await db.Deals.AsNoTracking().Where(d => dealIds.Contains(d.Id)).Select(d => new { d.Id, d.Value.Amount }).ToDictionaryAsync(d => d.Id, d => d.Amount, cancellationToken);
         var promises = open.Select(c => new Forecasts.ForecastService.OpenPromise(
             c.Id, c.Kind, c.Department, values.GetValueOrDefault(c.DealId), c.Milestones.Count,
-            Domain.Forecasts.PromiseHistory.MadeOn(c), c.PromisedDate)).ToList();
+            Domain.Forecasts.PromiseHistory.MadeOn(c), c.PromisedDate, c.DealOwnerId,
+            Domain.Forecasts.PlanProgress.Of(c.Milestones.Select(m => (m.Status, m.CompletedOn)), Domain.Forecasts.PromiseHistory.MadeOn(c)))).ToList();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var forecasts = await Forecasts.ForecastService.ForOpenPromisesAsync(db, promises, today, cancellationToken);
         var minimum = (await Forecasts.ForecastCurves.SettingsAsync(db, cancellationToken)).MinimumProbability;
-        return forecasts.ToDictionary(f => f.Key, f => new KeepingChance(f.Value.Probability!.Value, minimum));
+        return forecasts.ToDictionary(f => f.Key, f => new KeepingChance(f.Value.Probability!.Value, minimum, f.Value.Group?.Stage ?? Domain.Forecasts.PlanStage.NotStarted));
     }
 
     /// <summary>Evaluates promises, grouped by deal so each sees the customer's promises it depends on.</summary>
