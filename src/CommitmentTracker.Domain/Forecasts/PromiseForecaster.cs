@@ -124,7 +124,7 @@ public static class PromiseForecaster
         return new PromiseForecast(
             null, 0, null, null, null, null,
             leadTimes.EarliestComfortableDate(subject.Kind, today),
-            $"Based on the standard lead time of {days} day{(days == 1 ? "" : "s")} for {subject.Kind.ToString().ToLowerInvariant()} promises.",
+            $"Based on the standard lead time of {days} {(leadTimes.Calendar is null ? "day" : "working day")}{(days == 1 ? "" : "s")} for {subject.Kind.ToString().ToLowerInvariant()} promises.",
             fallback);
     }
 }

@@ -40,8 +40,14 @@ public sealed record QueueRow
     public int MilestoneCount { get; init; }
     public DateTimeOffset PromiseMadeAt { get; init; }
 
-    /// <summary>The history's chance the promise is kept from its age (ours only, with enough history); null otherwise.</summary>
+    /// <summary>The history's chance the promise is kept from the stage of its plan, else its age (ours only, with enough history); null otherwise.</summary>
     public double? ChanceOfKeeping { get; init; }
+
+    /// <summary>What the chance is based on, in one sentence ("Based on 120 installation promises ...").</summary>
+    public string? ChanceBasis { get; init; }
+
+    /// <summary>The chance is below the admin's minimum (the same line that makes it a risk reason).</summary>
+    public bool ChanceIsLow { get; init; }
 
     /// <summary>The deal's rep, whose team's working calendar the dates are read on.</summary>
     public string DealOwnerId { get; init; } = "";
@@ -170,6 +176,7 @@ public sealed class FulfilmentService(
         }
         var ours = items.Where(r => r.Direction == CommitmentDirection.Ours).DistinctBy(r => r.CommitmentId).ToList();
         var progress = await Forecasts.ForecastService.ProgressAsync(db, ours.ToDictionary(r => r.CommitmentId, r => Domain.Forecasts.PromiseHistory.MadeOn(r.PromiseMadeAt)), cancellationToken);
+        var minimum = (await Forecasts.ForecastCurves.SettingsAsync(db, cancellationToken)).MinimumProbability;
         var chances = await Forecasts.ForecastService.ForOpenPromisesAsync(db, [.. ours
             .Select(r => new Forecasts.ForecastService.OpenPromise(r.CommitmentId, r.Kind, r.PromiseDepartment, r.DealValue, r.MilestoneCount,
                 Domain.Forecasts.PromiseHistory.MadeOn(r.PromiseMadeAt), r.PromisedDate, r.DealOwnerId, progress[r.CommitmentId]))], Today, cancellationToken);
@@ -179,6 +186,8 @@ public sealed class FulfilmentService(
         {
             CanUpdate = MilestoneAccess.MayUpdate(actor, r.AssigneeId, r.Department),
             ChanceOfKeeping = chances.GetValueOrDefault(r.CommitmentId)?.Probability,
+            ChanceBasis = chances.GetValueOrDefault(r.CommitmentId)?.Basis,
+            ChanceIsLow = chances.GetValueOrDefault(r.CommitmentId)?.IsBelow(minimum) == true,
             Calendar = calendars.GetValueOrDefault(r.DealOwnerId),
         })], total);
     }

@@ -1,4 +1,5 @@
 using CommitmentTracker.Domain;
+using CommitmentTracker.Domain.Calendars;
 using CommitmentTracker.Domain.Accounts;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
@@ -45,10 +46,13 @@ public sealed class ForecastRefreshTests(TestDatabase database) : IClassFixture<
         Assert.Equal(4, stored); // one group per level: all promises share kind, department, value band and plan length
         var all = await database.QueryAsync(db => db.ForecastCurves.AsNoTracking().SingleAsync(c => c.GroupKey == "All|*|*|*|*", Cancel));
         Assert.Equal((16, 10), (all.Promises, all.Completed));
-        Assert.Equal(Enumerable.Range(10, 10), all.Days);
+        // Durations are working days of the rep's calendar (none set: Monday to Friday).
+        var week = WorkingCalendar.Default(Guid.Empty);
+        var durations = Enumerable.Range(10, 10).Select(d => week.WorkingDaysBetween(madeOn, madeOn.AddDays(d))).ToList();
+        Assert.Equal(durations.Distinct().Order(), all.Days);
         var curve = all.ToCurve();
-        // After day 19 all ten completed left the six still open (censored at 99 days) undone: 6 / 16.
-        Assert.Equal(6.0 / 16, curve.UndoneAfter(19), 9);
+        // After the last completion all ten completed left the six still open (censored at their age) undone: 6 / 16.
+        Assert.Equal(6.0 / 16, curve.UndoneAfter(durations.Max()), 9);
         var similar = await database.QueryAsync(db => db.ForecastCurves.AsNoTracking().SingleAsync(c => c.GroupKey == "Similar|Delivery|Fulfilment|From10kTo100k|0", Cancel));
         Assert.Equal((16, 10), (similar.Promises, similar.Completed));
         Assert.NotNull(deal);

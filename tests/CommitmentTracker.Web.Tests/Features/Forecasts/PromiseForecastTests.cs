@@ -1,4 +1,5 @@
 using CommitmentTracker.Domain;
+using CommitmentTracker.Domain.Calendars;
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Forecasts;
 using CommitmentTracker.Web.Features;
@@ -23,6 +24,11 @@ public sealed class PromiseForecastTests(TestDatabase database) : IClassFixture<
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     private readonly FakeTimeProvider _clock = new(Now);
+
+    /// <summary>The calendar of a team without one (Monday to Friday): the curves and dates count its working days.</summary>
+    private static readonly WorkingCalendar Week = WorkingCalendar.Default(Guid.Empty);
+
+    private static DateOnly WorkingDaysAhead(int days) => Week.AddWorkingDays(Today, days);
 
     /// <summary>Installations done evenly on days 1..100 after promising, for every installation of any department.</summary>
     private async Task StoreInstallationHistoryAsync(int promises = 100)
@@ -51,10 +57,10 @@ public sealed class PromiseForecastTests(TestDatabase database) : IClassFixture<
         var rep = await database.CreateAsync(AppRoles.Rep);
         var deal = await database.CreateDealAsync(rep);
 
-        var shown = await new ForecastService(database, _clock).ForNewPromiseAsync(rep, deal.Id, CommitmentKind.Installation, Department.Service, Today.AddDays(60), Cancel);
+        var shown = await new ForecastService(database, _clock).ForNewPromiseAsync(rep, deal.Id, CommitmentKind.Installation, Department.Service, WorkingDaysAhead(60), Cancel);
 
         Assert.Equal(0.60, shown.Forecast.Probability!.Value, 9);
-        Assert.Equal((Today.AddDays(80), Today.AddDays(90)), (shown.Forecast.Date80, shown.Forecast.Date90));
+        Assert.Equal((WorkingDaysAhead(80), WorkingDaysAhead(90)), (shown.Forecast.Date80, shown.Forecast.Date90));
         Assert.Equal("Based on 100 installation promises in the last 24 months.", shown.Forecast.Basis);
         Assert.StartsWith("Too few promises like this one (0 installation promises of the Service department", shown.Forecast.Fallback, StringComparison.Ordinal);
         Assert.True(shown.IsBelowMinimum);
@@ -70,7 +76,7 @@ public sealed class PromiseForecastTests(TestDatabase database) : IClassFixture<
 
         Assert.False(shown.Forecast.FromHistory);
         Assert.Null(shown.Forecast.Probability);
-        Assert.Equal("Based on the standard lead time of 14 days for training promises.", shown.Forecast.Basis);
+        Assert.Equal("Based on the standard lead time of 14 working days for training promises.", shown.Forecast.Basis);
         Assert.False(shown.IsBelowMinimum);
     }
 
@@ -94,7 +100,7 @@ public sealed class PromiseForecastTests(TestDatabase database) : IClassFixture<
         var deal = await database.CreateDealAsync(rep);
         var promises = PromisesServiceFactory.Create(database, _clock);
 
-        // 60 days is well past the 28-day lead time of an installation, but only 60% of installations were done by then.
+        // 60 working days is well past the 28-day lead time of an installation, but only 60% of installations were done by then.
         var low = await promises.AddAsync(rep, deal.Id, Installation(rep, 60), Cancel);
         var comfortable = await promises.AddAsync(rep, deal.Id, Installation(rep, 85), Cancel);
 
@@ -125,6 +131,7 @@ public sealed class PromiseForecastTests(TestDatabase database) : IClassFixture<
         }
     }
 
+    /// <summary>An installation promised <paramref name="promisedInDays"/> working days from today.</summary>
     private static AddPromiseInput Installation(Actor owner, int promisedInDays) => new()
     {
         Direction = CommitmentDirection.Ours,
@@ -132,7 +139,7 @@ public sealed class PromiseForecastTests(TestDatabase database) : IClassFixture<
         Description = "Install the robot cell",
         OwnerId = owner.UserId,
         Department = Department.Service,
-        PromisedDate = Today.AddDays(promisedInDays).ToDateTime(TimeOnly.MinValue),
-        NeedDate = Today.AddDays(promisedInDays + 10).ToDateTime(TimeOnly.MinValue),
+        PromisedDate = WorkingDaysAhead(promisedInDays).ToDateTime(TimeOnly.MinValue),
+        NeedDate = WorkingDaysAhead(promisedInDays + 10).ToDateTime(TimeOnly.MinValue),
     };
 }
