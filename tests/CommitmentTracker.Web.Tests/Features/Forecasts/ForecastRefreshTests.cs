@@ -8,9 +8,6 @@ using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using static CommitmentTracker.Web.Tests.Infrastructure.TestDeals;
 
 namespace CommitmentTracker.Web.Tests.Features.Forecasts;
@@ -29,7 +26,7 @@ public sealed class ForecastRefreshTests(TestDatabase database) : IClassFixture<
         var rep = await database.CreateAsync(AppRoles.Rep);
         var madeOn = Today.AddDays(-100);
         // Ten deliveries done after 10..19 days, five open (made 100 days ago), one broken, one waived, one of the customer's.
-        var deal = await HistoryDealAsync(rep, madeOn, deal =>
+        var deal = await database.HistoryDealAsync(rep, madeOn, deal =>
         {
             for (var i = 0; i < 10; i++)
                 Made(deal, madeOn, 30).Complete(madeOn.AddDays(10 + i), Today);
@@ -38,10 +35,10 @@ public sealed class ForecastRefreshTests(TestDatabase database) : IClassFixture<
             Made(deal, madeOn, 30).RefreshStatus(Today);
             Made(deal, madeOn, 30).Waive("Customer cancelled the line.", rep.UserId, Now);
             deal.AddCommitment(new CommitmentDraft(CommitmentDirection.Theirs, CommitmentKind.Other, "Site access", rep.UserId, Department.Customer, madeOn.AddDays(5), null),
-                LeadTimes.Defaults, rep.UserId, At(madeOn), madeOn).Complete(madeOn.AddDays(3), Today);
-        });
+                LeadTimes.Defaults, rep.UserId, ForecastHistory.At(madeOn), madeOn).Complete(madeOn.AddDays(3), Today);
+        }, Cancel);
 
-        var stored = await Refresher().RefreshAsync(Cancel);
+        var stored = await database.Refresher().RefreshAsync(Cancel);
 
         Assert.Equal(4, stored); // one group per level: all promises share kind, department, value band and plan length
         var all = await database.QueryAsync(db => db.ForecastCurves.AsNoTracking().SingleAsync(c => c.GroupKey == "All|*|*|*|*", Cancel));
@@ -58,26 +55,8 @@ public sealed class ForecastRefreshTests(TestDatabase database) : IClassFixture<
         Assert.NotNull(deal);
     }
 
-    private ForecastRefresher Refresher() =>
-        new(database, new FakeTimeProvider(Now), Options.Create(new ForecastRefreshOptions()), NullLogger<ForecastRefresher>.Instance);
-
-    private static DateTimeOffset At(DateOnly day) => new(day.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
-
     private static Commitment Made(Deal deal, DateOnly madeOn, int promisedAfter) =>
         deal.AddCommitment(
             new CommitmentDraft(CommitmentDirection.Ours, CommitmentKind.Delivery, "Ship the robot cell", deal.OwnerId, Department.Fulfilment, madeOn.AddDays(promisedAfter), null, "Stock on hand"),
-            LeadTimes.Defaults, deal.OwnerId, At(madeOn), madeOn);
-
-    private async Task<Deal> HistoryDealAsync(Actor owner, DateOnly madeOn, Action<Deal> arrange)
-    {
-        var account = await database.CreateAccountAsync();
-        var deal = Deal.Create(account.Id, "History", owner.UserId, Money.Of(20_000m, "EUR"), "Pack 40 cases a minute", madeOn,
-            await database.ActiveChecklistAsync(), At(madeOn), madeOn);
-        arrange(deal);
-        await using var db = database.CreateDbContext();
-        db.ChangedAt = Now;
-        db.Add(deal);
-        await db.SaveChangesAsync(Cancel);
-        return deal;
-    }
+            LeadTimes.Defaults, deal.OwnerId, ForecastHistory.At(madeOn), madeOn);
 }

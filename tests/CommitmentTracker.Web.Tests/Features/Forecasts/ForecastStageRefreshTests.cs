@@ -9,9 +9,7 @@ using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Security;
 using CommitmentTracker.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
+using static CommitmentTracker.Web.Tests.Features.Forecasts.ForecastHistory;
 using static CommitmentTracker.Web.Tests.Infrastructure.TestDeals;
 
 namespace CommitmentTracker.Web.Tests.Features.Forecasts;
@@ -48,7 +46,7 @@ public sealed class ForecastStageRefreshTests(TestDatabase database) : IClassFix
             open.UpdateMilestone(first.Id, new MilestoneChange(MilestoneStatus.Done, null, madeOn.AddDays(3)), rep.UserId, At(madeOn.AddDays(3)), madeOn.AddDays(3));
         });
 
-        await Refresher().RefreshAsync(Cancel);
+        await database.Refresher().RefreshAsync(Cancel);
 
         var week = WorkingCalendar.Default(Guid.Empty);
         var half = await CurveAsync("Kind|Training|*|*|*|HalfDone");
@@ -86,7 +84,7 @@ public sealed class ForecastStageRefreshTests(TestDatabase database) : IClassFix
                 Made(deal, CommitmentKind.Support, Department.Service, madeOn).Complete(madeOn.AddDays(10 + i), Today);
         });
 
-        await Refresher().RefreshAsync(Cancel);
+        await database.Refresher().RefreshAsync(Cancel);
 
         var curve = await CurveAsync("Kind|Support|*|*|*");
         var expected = Enumerable.Range(10, 5).Select(d => calendar.WorkingDaysBetween(madeOn, madeOn.AddDays(d))).Distinct().Order();
@@ -109,7 +107,7 @@ public sealed class ForecastStageRefreshTests(TestDatabase database) : IClassFix
         // promised ten days after that: promises at that stage needed three weeks more.
         Commitment open = null!;
         var dealId = await HistoryDealAsync(rep, deal => open = Planned(deal, rep, Today.AddDays(-40), [5, 39], promisedAfter: 48, steps: 4));
-        await Refresher().RefreshAsync(Cancel);
+        await database.Refresher().RefreshAsync(Cancel);
 
         var forecasts = await database.QueryAsync(db => ForecastService.ForOpenPromisesAsync(db,
             [new ForecastService.OpenPromise(open.Id, CommitmentKind.Installation, Department.Service, 20_000m, 4, Today.AddDays(-40), Today.AddDays(8), rep.UserId,
@@ -142,27 +140,11 @@ public sealed class ForecastStageRefreshTests(TestDatabase database) : IClassFix
     private Task<ForecastCurveRecord> CurveAsync(string key) =>
         database.QueryAsync(db => db.ForecastCurves.AsNoTracking().SingleAsync(c => c.GroupKey == key, Cancel));
 
-    private ForecastRefresher Refresher() =>
-        new(database, new FakeTimeProvider(Now), Options.Create(new ForecastRefreshOptions()), NullLogger<ForecastRefresher>.Instance);
-
-    private static DateTimeOffset At(DateOnly day) => new(day.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero);
-
     private static Commitment Made(Deal deal, CommitmentKind kind, Department department, DateOnly madeOn) =>
         deal.AddCommitment(
             new CommitmentDraft(CommitmentDirection.Ours, kind, "Train the line crew", deal.OwnerId, department, madeOn.AddDays(120), null, "Planned with the customer"),
             LeadTimes.Defaults, deal.OwnerId, At(madeOn), madeOn);
 
-    private async Task<Guid> HistoryDealAsync(Actor owner, Action<Deal> arrange)
-    {
-        var account = await database.CreateAccountAsync();
-        var closed = Today.AddDays(-100);
-        var deal = Deal.Create(account.Id, "History", owner.UserId, Money.Of(20_000m, "EUR"), "Pack 40 cases a minute", closed,
-            await database.ActiveChecklistAsync(), At(closed), closed);
-        arrange(deal);
-        await using var db = database.CreateDbContext();
-        db.ChangedAt = Now;
-        db.Add(deal);
-        await db.SaveChangesAsync(Cancel);
-        return deal.Id;
-    }
+    private async Task<Guid> HistoryDealAsync(Actor owner, Action<Deal> arrange) =>
+        (await database.HistoryDealAsync(owner, Today.AddDays(-100), arrange, Cancel)).Id;
 }
