@@ -128,6 +128,11 @@ public sealed class DemoDataTests(TestDatabase database, PostgresServer server) 
         Assert.InRange(kept, 0.6, 0.9);
         Assert.Contains(past, c => c.IsAggressive && c.AggressiveApproval == AggressiveApproval.ReasonGiven);
         Assert.DoesNotContain(past, c => c.AggressiveApproval == AggressiveApproval.Pending);
+        // Nothing of the history is overdue: its deals' touchpoints were done as they came due.
+        var dealIds = past.Select(c => c.DealId).Distinct().ToList();
+        var overdue = await database.QueryAsync(db => db.Touchpoints.AsNoTracking()
+            .Where(t => dealIds.Contains(t.DealId) && t.CompletedAt == null && !t.IsCancelled && t.DueOn < Today).CountAsync(Cancel));
+        Assert.Equal(0, overdue);
     }
 
     [Fact]

@@ -138,11 +138,13 @@ public sealed partial class DemoDataSeeder
                     return (Kind: kind, Took: kind.Draw(random), Lead: lead, NeedAfter: 3 + random.Next(12));
                 }).ToList();
 
-                // Closed long enough ago that every promise is done and the deal delivered.
+                // Closed long enough ago that every promise is done, its date passed and the deal delivered, with the
+                // touchpoints of all that behind it.
                 var last = promises.Max(p => p.Took);
+                var settled = promises.Max(p => Math.Max(p.Took, p.Lead)) + 8;
                 var daysAgo = 30 + random.Next(671);
-                if (daysAgo < last + 4)
-                    daysAgo = last + 4 + random.Next(Math.Max(1, 700 - last - 4));
+                if (daysAgo < settled)
+                    daysAgo = settled + random.Next(Math.Max(1, 700 - settled));
                 var payAfter = 10 + random.Next(19); // before the "payment cleared" check-in at 30 days
 
                 // Deals whose dates reach into the dashboard's 90-day window go to the team's current customers: the
@@ -167,8 +169,6 @@ public sealed partial class DemoDataSeeder
                 }
 
                 var delivered = closed.AddDays(last + random.Next(3));
-                if (delivered >= today)
-                    delivered = today.AddDays(-1);
                 deal.MarkDelivered(deal.OwnerId, At(delivered), delivered);
                 var paid = delivered.AddDays(payAfter);
                 if (paid < today)
