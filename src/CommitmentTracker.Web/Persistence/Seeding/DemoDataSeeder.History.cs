@@ -106,7 +106,7 @@ public sealed partial class DemoDataSeeder
     private sealed partial class Story
     {
         /// <summary>
-        /// Two years of past deals (closed 30 to 700 days ago, delivered, most of them paid), their promises done through
+        /// Two years of past deals (closed 30 to 700 days ago, delivered and paid), their promises done through
         /// their milestone plans as the days went by: the history the promise forecast estimates from. Drawn from a fixed
         /// seed, so the demo is the same at every start (only its dates follow today). A promise's date was set as a rep
         /// who knows the history sets it, usually near the 80% point, sometimes aggressively with a reason; the chance it
