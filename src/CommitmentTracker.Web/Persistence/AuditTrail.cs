@@ -5,6 +5,7 @@ using CommitmentTracker.Domain.CustomerLinks;
 using CommitmentTracker.Domain.Deals;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace CommitmentTracker.Web.Persistence;
 
@@ -21,9 +22,16 @@ internal static class AuditTrail
     {
         var entries = new List<AuditEntry>();
         var commitmentDeals = tracker.Entries<Commitment>().ToDictionary(e => e.Entity.Id, e => e.Entity.DealId);
-        foreach (var entry in tracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted).ToList())
+        var tracked = tracker.Entries().ToList();
+        // Owners by type and id, built once: looking each owned value's owner up in the tracker would detect changes per value,
+        // quadratic in a large save (a seeded demo, an import).
+        var owners = new Lazy<Dictionary<(IReadOnlyEntityType, object), EntityEntry>>(() => tracked
+            .Where(e => !e.Metadata.IsOwned() && e.Metadata.FindProperty("Id") is not null && e.Property("Id").CurrentValue is not null)
+            .GroupBy(e => ((IReadOnlyEntityType)e.Metadata, e.Property("Id").CurrentValue!))
+            .ToDictionary(g => g.Key, g => g.First()));
+        foreach (var entry in tracked.Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted))
         {
-            var (entity, ownerEntry) = Resolve(entry);
+            var (entity, ownerEntry) = Resolve(entry, owners);
             if (entity is null || !Audited.Contains(entity.GetType()))
                 continue;
             // An owned value of a record being added is part of that record's "added" entry.
@@ -65,15 +73,14 @@ internal static class AuditTrail
         };
 
     /// <summary>An owned value (an acknowledgement) is audited as a change of its owner.</summary>
-    private static (object? Entity, EntityEntry OwnerEntry) Resolve(EntityEntry entry)
+    private static (object? Entity, EntityEntry OwnerEntry) Resolve(EntityEntry entry, Lazy<Dictionary<(IReadOnlyEntityType, object), EntityEntry>> owners)
     {
         if (!entry.Metadata.IsOwned())
             return (entry.Entity, entry);
         var ownership = entry.Metadata.FindOwnership();
         var owner = ownership is null ? null : entry.References.FirstOrDefault(r => r.Metadata == ownership.DependentToPrincipal)?.TargetEntry;
-        owner ??= entry.Context.ChangeTracker.Entries()
-            .FirstOrDefault(e => ownership is not null && e.Metadata == ownership.PrincipalEntityType
-                && Equals(e.Property("Id").CurrentValue, entry.Property(ownership.Properties[0].Name).CurrentValue));
+        if (owner is null && ownership is not null && entry.Property(ownership.Properties[0].Name).CurrentValue is { } ownerId)
+            owner = owners.Value.GetValueOrDefault((ownership.PrincipalEntityType, ownerId));
         return owner is null ? (null, entry) : (owner.Entity, owner);
     }
 

@@ -229,6 +229,7 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
 
         private readonly Dictionary<Who, Actor> _actors = [];
         private readonly Dictionary<string, object> _ids = [];
+        private string _dealTitle = "";
         private IServiceProvider _services = default!;
         private string[] _markers = [];
 
@@ -298,6 +299,7 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
             var account = await db.Accounts.AsNoTracking().Include(a => a.Contacts).SingleAsync(a => a.Id == deal.AccountId, cancel);
             _markers = [deal.Id.ToString(), plan.Id.ToString(), promise.Id.ToString()];
             _ids["dealId"] = deal.Id;
+            _dealTitle = deal.Title;
             _ids["accountId"] = deal.AccountId;
             _ids["planId"] = plan.Id;
             _ids["commitmentId"] = promise.Id;
@@ -411,6 +413,9 @@ public sealed class RoleServiceMatrixTests(TestDatabase database) : IClassFixtur
                 return new MemoryStream(System.Text.Encoding.UTF8.GetBytes("Name\n"));
             if (parameter.Name is { } name && _ids.TryGetValue(name, out var id) && (type.IsInstanceOfType(id) || Nullable.GetUnderlyingType(type) == id.GetType()))
                 return id;
+            // A list of deals searched for the record's deal: the demo's two years of history fill more than a first page.
+            if (type == typeof(CommitmentTracker.Web.Features.Deals.DealListQuery))
+                return new CommitmentTracker.Web.Features.Deals.DealListQuery(Search: _dealTitle);
             if (type == typeof(CommitmentTracker.Web.Features.Recovery.RecoveryListFilter))
                 return CommitmentTracker.Web.Features.Recovery.RecoveryListFilter.All;
             if (parameter.Name is "teamId" or "assigneeId")

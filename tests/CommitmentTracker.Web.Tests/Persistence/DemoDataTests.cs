@@ -1,5 +1,9 @@
 using CommitmentTracker.Domain.Commitments;
 using CommitmentTracker.Domain.Deals;
+using CommitmentTracker.Domain;
+using CommitmentTracker.Domain.Forecasts;
+using CommitmentTracker.Domain.Risk;
+using CommitmentTracker.Web.Features.Forecasts;
 using CommitmentTracker.Web.Persistence;
 using CommitmentTracker.Web.Persistence.Seeding;
 using CommitmentTracker.Web.Security;
@@ -7,6 +11,8 @@ using CommitmentTracker.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CommitmentTracker.Web.Tests.Persistence;
@@ -39,16 +45,121 @@ public sealed class DemoDataTests(TestDatabase database, PostgresServer server) 
     }
 
     [Fact]
-    public async Task Every_demo_user_signs_in_with_the_demo_password()
+    public async Task Every_demo_sign_in_works_with_the_demo_password_and_the_reps_who_own_the_history_cannot_sign_in()
     {
         await database.SeedDemoAsync(new FakeTimeProvider(SeededAt));
 
         await using var scope = database.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var demoUsers = await database.QueryAsync(db => db.Users.Where(u => u.Email!.EndsWith("@demo.local")).ToListAsync(Cancel));
-        Assert.Contains(demoUsers, u => u.Email == DemoDataSeeder.RepEmail);
-        foreach (var user in demoUsers)
-            Assert.True(await users.CheckPasswordAsync(user, new DemoDataOptions().Password), user.Email);
+        Assert.Equal(DemoDataSeeder.SignIns.Select(s => s.Email).Concat(DemoDataSeeder.HistoryReps.Select(r => r.Email)).Order(), demoUsers.Select(u => u.Email!).Order());
+        Assert.Contains(DemoDataSeeder.SignIns, s => s.Email == DemoDataSeeder.RepEmail);
+        foreach (var (email, _) in DemoDataSeeder.SignIns)
+            Assert.True(await users.CheckPasswordAsync(demoUsers.Single(u => u.Email == email), new DemoDataOptions().Password), email);
+        foreach (var (email, _, _) in DemoDataSeeder.HistoryReps)
+        {
+            var rep = demoUsers.Single(u => u.Email == email);
+            Assert.False(await users.HasPasswordAsync(rep), email);
+            Assert.Equal(AppRoles.Rep, (await ActorAccessor.LoadAsync(database, rep.Id, Cancel))?.Role);
+        }
+    }
+
+    [Fact]
+    public async Task A_new_installation_promise_on_a_deal_of_the_demo_rep_is_forecast_from_the_demo_history()
+    {
+        var clock = new FakeTimeProvider(SeededAt);
+        await database.SeedDemoAsync(clock);
+        await new ForecastRefresher(database, clock, Options.Create(new ForecastRefreshOptions()), NullLogger<ForecastRefresher>.Instance).RefreshAsync(Cancel);
+        var repId = await database.QueryAsync(db => db.Users.Where(u => u.Email == DemoDataSeeder.RepEmail).Select(u => u.Id).SingleAsync(Cancel));
+        var rep = Assert.IsType<Actor>(await ActorAccessor.LoadAsync(database, repId, Cancel));
+        // Verbal, 46,500: an installation by the Service department there is the demo's most common kind of promise.
+        var pilot = await database.QueryAsync(db => db.Deals.SingleAsync(d => d.Title == "Line monitoring pilot" && d.OwnerId == repId, Cancel));
+
+        var shown = await new ForecastService(database, clock).ForNewPromiseAsync(rep, pilot.Id, CommitmentKind.Installation, Department.Service, Today.AddDays(28), Cancel);
+
+        var forecast = shown.Forecast;
+        Assert.True(forecast.FromHistory, forecast.Basis);
+        Assert.Null(forecast.Fallback);
+        Assert.Equal(ReferenceLevel.Similar, forecast.Group!.Level);
+        Assert.True(forecast.GroupSize >= ForecastSettings.Defaults.MinimumGroupSize, $"{forecast.GroupSize} promises in the group.");
+        Assert.Equal($"Based on {forecast.GroupSize} installation promises of the Service department on deals of 10,000 to 100,000 with 4 milestones in the last 24 months.", forecast.Basis);
+        Assert.InRange(forecast.Probability!.Value, 0.05, 0.99);
+        Assert.True(forecast.Date50 < forecast.Date80 && forecast.Date80 < forecast.Date90 && forecast.Date50 > Today, $"{forecast.Date50} {forecast.Date80} {forecast.Date90}");
+    }
+
+    [Fact]
+    public async Task The_demo_history_holds_more_than_the_minimum_group_of_each_main_kind_of_promise_with_its_department()
+    {
+        var clock = new FakeTimeProvider(SeededAt);
+        await database.SeedDemoAsync(clock);
+        await new ForecastRefresher(database, clock, Options.Create(new ForecastRefreshOptions()), NullLogger<ForecastRefresher>.Instance).RefreshAsync(Cancel);
+
+        var groups = await database.QueryAsync(db => db.ForecastCurves.AsNoTracking().Where(c => c.GroupKey.StartsWith("KindAndDepartment|")).ToDictionaryAsync(c => c.GroupKey, c => c.Promises, Cancel));
+
+        foreach (var key in new[] { "Delivery|Fulfilment", "Installation|Service", "Training|Sales", "Support|Service", "Outcome|Product" })
+            Assert.True(groups.GetValueOrDefault($"KindAndDepartment|{key}|*|*") > ForecastSettings.Defaults.MinimumGroupSize, $"{key}: {groups.GetValueOrDefault($"KindAndDepartment|{key}|*|*")} promises.");
+    }
+
+    [Fact]
+    public async Task Every_past_promise_of_the_history_was_done_through_its_milestone_plan_and_carries_the_chance_it_was_given()
+    {
+        await database.SeedDemoAsync(new FakeTimeProvider(SeededAt));
+        var historyReps = DemoDataSeeder.HistoryReps.Select(r => r.Email).ToList();
+
+        var past = await database.QueryAsync(db => db.Commitments.AsNoTracking().Include(c => c.Milestones)
+            .Where(c => db.Users.Any(u => u.Id == c.DealOwnerId && historyReps.Contains(u.Email!))).ToListAsync(Cancel));
+        var templates = await database.QueryAsync(db => db.MilestoneTemplates.AsNoTracking().ToDictionaryAsync(t => t.Kind, t => t.Steps.Count, Cancel));
+
+        Assert.InRange(past.Count, 300, 500);
+        Assert.All(past, c =>
+        {
+            Assert.Contains(c.Status, new[] { CommitmentStatus.Kept, CommitmentStatus.KeptLate });
+            Assert.Equal(c.CompletedOn <= c.PromisedDate ? CommitmentStatus.Kept : CommitmentStatus.KeptLate, c.Status);
+            Assert.True(c.CompletedOn < Today, $"\"{c.Description}\" done {c.CompletedOn}.");
+            Assert.InRange(c.ForecastProbability!.Value, 0.05m, 0.999m);
+            Assert.Equal(templates[c.Kind], c.Milestones.Count);
+            Assert.All(c.Milestones, m => Assert.Equal(MilestoneStatus.Done, m.Status));
+            Assert.Equal(c.CompletedOn, c.Milestones.OrderBy(m => m.Position).Last().CompletedOn);
+            Assert.True(c.Milestones.OrderBy(m => m.Position).Select(m => m.CompletedOn).SequenceEqual(c.Milestones.Select(m => m.CompletedOn).Order()), c.Description);
+            Assert.Equal(RiskLevel.OnTrack, c.RiskLevel);
+        });
+        // Promised as reps do: mostly kept, some late, a few aggressive with a reason; never waiting for an approval.
+        var kept = past.Count(c => c.Status == CommitmentStatus.Kept) / (double)past.Count;
+        Assert.InRange(kept, 0.6, 0.9);
+        Assert.Contains(past, c => c.IsAggressive && c.AggressiveApproval == AggressiveApproval.ReasonGiven);
+        Assert.DoesNotContain(past, c => c.AggressiveApproval == AggressiveApproval.Pending);
+        // Nothing of the history is overdue: its deals' touchpoints were done as they came due.
+        var dealIds = past.Select(c => c.DealId).Distinct().ToList();
+        var overdue = await database.QueryAsync(db => db.Touchpoints.AsNoTracking()
+            .Where(t => dealIds.Contains(t.DealId) && t.CompletedAt == null && !t.IsCancelled && t.DueOn < Today).CountAsync(Cancel));
+        Assert.Equal(0, overdue);
+    }
+
+    [Fact]
+    public async Task The_demo_history_is_the_same_at_every_start_with_its_dates_following_the_day()
+    {
+        await database.SeedDemoAsync(new FakeTimeProvider(SeededAt));
+        var later = new TestDatabase(server);
+        await using var _ = later;
+        await later.InitializeAsync();
+
+        await later.SeedDemoAsync(new FakeTimeProvider(SeededAt.AddDays(45)));
+
+        Assert.Equal(await HistoryAsync(database, Today), await HistoryAsync(later, Today.AddDays(45)));
+    }
+
+    /// <summary>The history's deals and promises with their dates as days before <paramref name="today"/>.</summary>
+    private static async Task<List<string>> HistoryAsync(TestDatabase db, DateOnly today)
+    {
+        var historyReps = DemoDataSeeder.HistoryReps.Select(r => r.Email).ToList();
+        var rows = await db.QueryAsync(d => d.Commitments.AsNoTracking()
+            .Join(d.Deals, c => c.DealId, deal => deal.Id, (c, deal) => new { c, deal })
+            .Where(x => d.Users.Any(u => u.Id == x.deal.OwnerId && historyReps.Contains(u.Email!)))
+            .Select(x => new { x.deal.Title, x.deal.Value.Amount, x.deal.CloseDate, x.c.Kind, x.c.Description, x.c.PromisedDate, x.c.CompletedOn, x.c.ForecastProbability, x.c.Status })
+            .ToListAsync(Cancel));
+        return rows.Select(r => string.Join('|', r.Title, r.Amount, today.DayNumber - r.CloseDate.DayNumber, r.Kind, r.Description,
+                today.DayNumber - r.PromisedDate.DayNumber, today.DayNumber - r.CompletedOn!.Value.DayNumber, r.ForecastProbability, r.Status))
+            .Order(StringComparer.Ordinal).ToList();
     }
 
     [Fact]

@@ -19,7 +19,7 @@ namespace CommitmentTracker.Web.Persistence.Seeding;
 /// deals in every stage, promises of both directions and milestones, some late or drifting. History is
 /// replayed through the domain with past clocks, so every rule holds for the demo data too.
 /// </summary>
-public sealed class DemoDataSeeder(
+public sealed partial class DemoDataSeeder(
     IDbContextFactory<AppDbContext> dbFactory,
     UserManager<AppUser> users,
     IOptions<DemoDataOptions> options,
@@ -182,6 +182,15 @@ public sealed class DemoDataSeeder(
         var lims = story.Deal(proseware, "Lab data platform", rep2, 142_000m, "Every assay result traceable to its sample in one search.", daysAgo: 6);
         story.Ours(lims, CommitmentKind.Delivery, "Deliver the platform with the sample module", rep2, Department.Product, promisedIn: 40, needIn: 50);
 
+        // The teams' other reps and two years of their past deals: the history the promise forecast estimates from.
+        var historyReps = new List<AppUser>();
+        foreach (var (email, name, team) in HistoryReps)
+            historyReps.Add(await CreateUserAsync(email, name, AppRoles.Rep, team == north.Name ? north.Id : south.Id, Department.Sales, signsIn: false));
+        var templates = await db.MilestoneTemplates.AsNoTracking().ToDictionaryAsync(t => t.Kind, cancellationToken);
+        story.History(new HistoryCast(historyReps,
+            new Dictionary<Guid, Account[]> { [north.Id] = [northwind, contoso, fabrikam, litware, wideWorld], [south.Id] = [woodgrove, proseware] },
+            service, fulfilment, templates));
+
         // A diligent team: touchpoints more than two days old were done on time; the latest ones are still due.
         story.KeepUpWithTouchpoints(keepOpenFromDaysAgo: 2);
 
@@ -201,7 +210,8 @@ public sealed class DemoDataSeeder(
         return team;
     }
 
-    private async Task<AppUser> CreateUserAsync(string email, string name, string role, Guid? teamId, Department? department)
+    /// <summary>Finds or creates a demo user; one who does not sign in gets no password.</summary>
+    private async Task<AppUser> CreateUserAsync(string email, string name, string role, Guid? teamId, Department? department, bool signsIn = true)
     {
         if (await users.FindByEmailAsync(email) is { } existing)
             return existing;
@@ -214,7 +224,7 @@ public sealed class DemoDataSeeder(
             TeamId = teamId,
             Department = department,
         };
-        Check(await users.CreateAsync(user, options.Value.Password), email);
+        Check(signsIn ? await users.CreateAsync(user, options.Value.Password) : await users.CreateAsync(user), email);
         Check(await users.AddToRoleAsync(user, role), email);
         return user;
     }
@@ -226,7 +236,7 @@ public sealed class DemoDataSeeder(
     }
 
     /// <summary>Replays a deal's history through the domain at the dates it happened.</summary>
-    private sealed class Story(AppDbContext db, ChecklistTemplate template, LeadTimes leadTimes, DateOnly today, DateTimeOffset now)
+    private sealed partial class Story(AppDbContext db, ChecklistTemplate template, LeadTimes leadTimes, DateOnly today, DateTimeOffset now)
     {
         private readonly Dictionary<Guid, DateOnly> _closedOn = [];
         private readonly List<(Deal Deal, Account Account)> _deals = [];
@@ -238,9 +248,12 @@ public sealed class DemoDataSeeder(
             return at < now ? at : now;
         }
 
-        public Account Account(string name, string industry, params (string Name, ContactRole Role, bool MayContactManager)[] contacts)
+        public Account Account(string name, string industry, params (string Name, ContactRole Role, bool MayContactManager)[] contacts) =>
+            Account(name, industry, createdDaysAgo: 200, contacts);
+
+        public Account Account(string name, string industry, int createdDaysAgo, params (string Name, ContactRole Role, bool MayContactManager)[] contacts)
         {
-            var account = Domain.Accounts.Account.Create(name, industry, At(today.AddDays(-200)));
+            var account = Domain.Accounts.Account.Create(name, industry, At(today.AddDays(-createdDaysAgo)));
             foreach (var (contactName, role, mayContactManager) in contacts)
                 account.AddContact(contactName, role, $"{contactName.Split(' ')[0].ToLowerInvariant()}@{name.Split(' ')[0].ToLowerInvariant()}.example", null, mayContactManager);
             db.Accounts.Add(account);
