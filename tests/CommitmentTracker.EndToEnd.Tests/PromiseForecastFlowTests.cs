@@ -57,6 +57,23 @@ public sealed partial class PromiseForecastFlowTests(AppHost app, BrowserFixture
         Assert.DoesNotContain(BrowserErrors, error => error.StartsWith("page error", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Service_staff_see_the_chance_of_keeping_an_open_demo_promise_from_where_its_milestones_stand()
+    {
+        await CurvesComputedAtStartAsync();
+        var page = await OpenPageAsync();
+        await page.SignInAsync(DemoUsers.Fulfilment, DemoUsers.Password);
+        Assert.Equal("/fulfilment", page.Path());
+        await page.GetByRole(AriaRole.Tab, new PageGetByRoleOptions { Name = "Assigned to me" }).ClickAsync();
+
+        // The scanners' delivery: one of its four milestones done, so it is forecast from deliveries at that stage.
+        var row = page.GetByTestId("queue").Locator("tbody tr", new LocatorLocatorOptions { HasText = "Configure WMS profiles" });
+        var chance = row.GetByTestId("queue-chance");
+        await Expect(chance).ToHaveTextAsync(new Regex(@"^\s*\d+% chance of keeping the date\s*$"));
+        await Expect(chance).ToHaveAttributeAsync("title", new Regex(@"^Based on \d+ delivery promises .*timed from their first milestone done, in the last 24 months\.$"));
+        Assert.DoesNotContain(BrowserErrors, error => error.StartsWith("page error", StringComparison.Ordinal));
+    }
+
     /// <summary>The curves are computed by a hosted service as the app starts: waits until it stored them.</summary>
     private async Task CurvesComputedAtStartAsync()
     {
