@@ -110,7 +110,15 @@ try
         ResponseWriter = HealthReportWriter.WriteAsync,
     });
     app.MapStaticAssets();
-    app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    app.MapRazorComponents<App>().AddInteractiveServerRenderMode()
+        // Circuits use WebSockets only (decision 40). Long polling needs every request of a connection at the instance that
+        // holds it, and when an instance stops, the fallback can reconnect a circuit to it in its last milliseconds, leaving
+        // the page waiting on a connection nobody holds instead of reloading at the next instance.
+        .Add(endpoint =>
+        {
+            foreach (var connection in endpoint.Metadata.OfType<Microsoft.AspNetCore.Http.Connections.HttpConnectionDispatcherOptions>())
+                connection.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+        });
     app.MapAdditionalIdentityEndpoints();
     CommitmentTracker.Web.Features.Api.ApiRoutes.MapApi(app);
     app.MapCalendarFeeds();
