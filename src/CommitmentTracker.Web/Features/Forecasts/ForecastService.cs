@@ -65,14 +65,17 @@ public sealed class ForecastService(IDbContextFactory<AppDbContext> dbFactory, T
         Guid Id, CommitmentKind Kind, Department Department, decimal DealValue, int MilestoneCount, DateOnly MadeOn, DateOnly PromisedDate,
         string DealOwnerId, PlanProgress Progress);
 
+    /// <summary>The forecasts of open promises, by id, and the admin's minimum chance they are judged by.</summary>
+    internal sealed record OpenForecasts(Dictionary<Guid, PromiseForecast> ById, decimal MinimumProbability);
+
     /// <summary>
     /// The chance each open promise is kept from its current state: from similar promises at the same stage of their plan
     /// and as long there, else at the same age; promises without enough history are left out.
     /// </summary>
-    internal static async Task<Dictionary<Guid, PromiseForecast>> ForOpenPromisesAsync(AppDbContext db, IReadOnlyCollection<OpenPromise> promises, DateOnly today, CancellationToken cancellationToken)
+    internal static async Task<OpenForecasts> ForOpenPromisesAsync(AppDbContext db, IReadOnlyCollection<OpenPromise> promises, DateOnly today, CancellationToken cancellationToken)
     {
         if (promises.Count == 0)
-            return [];
+            return new([], ForecastSettings.Defaults.MinimumProbability); // nothing is judged by it
         var settings = await ForecastCurves.SettingsAsync(db, cancellationToken);
         var subjects = promises.ToDictionary(p => p.Id, p => ForecastCurves.SubjectOf(p.Kind, p.Department, p.DealValue, p.MilestoneCount));
         var curves = await ForecastCurves.LoadAsync(db, promises.Select(p => (subjects[p.Id], (PlanStage?)p.Progress.Stage)), cancellationToken);
@@ -84,7 +87,7 @@ public sealed class ForecastService(IDbContextFactory<AppDbContext> dbFactory, T
             if (PromiseForecaster.ForOpenPromise(subjects[promise.Id], curves, promise.MadeOn, today, promise.PromisedDate, settings, calendar, promise.Progress) is { Probability: not null } forecast)
                 result[promise.Id] = forecast;
         }
-        return result;
+        return new(result, settings.MinimumProbability);
     }
 
     /// <summary>How far each promise's plan is, from its milestones (one query for the lot).</summary>

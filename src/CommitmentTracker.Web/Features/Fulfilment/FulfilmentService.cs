@@ -176,19 +176,22 @@ public sealed class FulfilmentService(
         }
         var ours = items.Where(r => r.Direction == CommitmentDirection.Ours).DistinctBy(r => r.CommitmentId).ToList();
         var progress = await Forecasts.ForecastService.ProgressAsync(db, ours.ToDictionary(r => r.CommitmentId, r => Domain.Forecasts.PromiseHistory.MadeOn(r.PromiseMadeAt)), cancellationToken);
-        var minimum = (await Forecasts.ForecastCurves.SettingsAsync(db, cancellationToken)).MinimumProbability;
         var chances = await Forecasts.ForecastService.ForOpenPromisesAsync(db, [.. ours
             .Select(r => new Forecasts.ForecastService.OpenPromise(r.CommitmentId, r.Kind, r.PromiseDepartment, r.DealValue, r.MilestoneCount,
                 Domain.Forecasts.PromiseHistory.MadeOn(r.PromiseMadeAt), r.PromisedDate, r.DealOwnerId, progress[r.CommitmentId]))], Today, cancellationToken);
         // Rows are open milestones (a waived promise's are skipped): whether the user may update one is the access rule alone.
         var calendars = await db.OfUsersAsync(items.Select(r => r.DealOwnerId), cancellationToken);
-        return new Page<QueueRow>([.. items.Select(r => r with
+        return new Page<QueueRow>([.. items.Select(r =>
         {
-            CanUpdate = MilestoneAccess.MayUpdate(actor, r.AssigneeId, r.Department),
-            ChanceOfKeeping = chances.GetValueOrDefault(r.CommitmentId)?.Probability,
-            ChanceBasis = chances.GetValueOrDefault(r.CommitmentId)?.Basis,
-            ChanceIsLow = chances.GetValueOrDefault(r.CommitmentId)?.IsBelow(minimum) == true,
-            Calendar = calendars.GetValueOrDefault(r.DealOwnerId),
+            var chance = chances.ById.GetValueOrDefault(r.CommitmentId);
+            return r with
+            {
+                CanUpdate = MilestoneAccess.MayUpdate(actor, r.AssigneeId, r.Department),
+                ChanceOfKeeping = chance?.Probability,
+                ChanceBasis = chance?.Basis,
+                ChanceIsLow = chance?.IsBelow(chances.MinimumProbability) == true,
+                Calendar = calendars.GetValueOrDefault(r.DealOwnerId),
+            };
         })], total);
     }
 

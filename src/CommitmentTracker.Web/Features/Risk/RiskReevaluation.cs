@@ -81,8 +81,7 @@ internal static class RiskReevaluation
             Domain.Forecasts.PlanProgress.Of(c.Milestones.Select(m => (m.Status, m.CompletedOn)), Domain.Forecasts.PromiseHistory.MadeOn(c)))).ToList();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var forecasts = await Forecasts.ForecastService.ForOpenPromisesAsync(db, promises, today, cancellationToken);
-        var minimum = (await Forecasts.ForecastCurves.SettingsAsync(db, cancellationToken)).MinimumProbability;
-        return forecasts.ToDictionary(f => f.Key, f => new KeepingChance(f.Value.Probability!.Value, minimum, f.Value.Group?.Stage ?? Domain.Forecasts.PlanStage.NotStarted));
+        return forecasts.ById.ToDictionary(f => f.Key, f => new KeepingChance(f.Value.Probability!.Value, forecasts.MinimumProbability, f.Value.Group?.Stage ?? Domain.Forecasts.PlanStage.NotStarted));
     }
 
     /// <summary>Evaluates promises, grouped by deal so each sees the customer's promises it depends on.</summary>

@@ -118,7 +118,7 @@ public sealed class ForecastStageRefreshTests(TestDatabase database) : IClassFix
             return await db.SaveChangesAsync(Cancel);
         });
 
-        var forecast = forecasts[open.Id];
+        var forecast = forecasts.ById[open.Id];
         Assert.Equal((PlanStage?)PlanStage.HalfDone, forecast.Group!.Stage);
         Assert.Equal(0.0, forecast.Probability!.Value, 9);
         var stored = await database.QueryAsync(db => db.LoadCommitmentAsync(open.Id));
