@@ -72,8 +72,23 @@ public sealed class AccountSearchFlowTests(AppHost app, BrowserFixture browser)
 
         // The box takes no room in the top bar at this width.
         await Expect(page.GetByTestId("global-search")).ToBeHiddenAsync();
-        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Show or hide the navigation" }).ClickAsync();
-        await page.GetByTestId("nav-search").ClickAsync();
+        await page.WaitForInteractiveAsync();
+        var navSearch = page.GetByTestId("nav-search");
+        // The drawer slides in; on a busy machine a toggle clicked while the page re-rendered can be lost, so it is
+        // toggled again until the link is on screen.
+        for (var tries = 1; ; tries++)
+        {
+            await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Show or hide the navigation" }).ClickAsync();
+            try
+            {
+                await Expect(navSearch).ToBeInViewportAsync(new LocatorAssertionsToBeInViewportOptions { Timeout = 10_000 });
+                break;
+            }
+            catch (PlaywrightException) when (tries < 3)
+            {
+            }
+        }
+        await navSearch.ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/search");
         await page.GetByTestId("search-page-input").FillAsync("Litware");
         await page.GetByTestId("search-page-submit").ClickAsync();
